@@ -1,0 +1,5 @@
+export * from './result';
+export * from './errors';
+export * from './logger';
+export * from './topic';
+export * from './resources';

@@ -1,0 +1,70 @@
+// Kubernetes-style objects as providers publish them, and status as translators report it.
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+}
+
+/** Any Kubernetes-style object. `spec` is validated by the translator that owns the kind. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+  [field: string]: unknown;
+}
+
+/** Where an object came from, for error messages (a file and document index in standalone). */
+export interface SourceRef {
+  file?: string;
+  document?: number;
+}
+
+export interface SourcedObject {
+  object: KubeObject;
+  source?: SourceRef;
+}
+
+/** The whole current state one provider owns: everything, every time (level-triggered). */
+export interface ResourceSnapshot {
+  /** Objects by `kind`; order inside a kind is stable (namespace/name). */
+  objects: SourcedObject[];
+  /** Problems that kept an object out of `objects` (unparseable YAML, missing metadata). */
+  errors: ProviderError[];
+}
+
+export interface ProviderError {
+  source: SourceRef;
+  /** The object, when it could be identified. */
+  object?: { kind?: string; namespace?: string; name?: string };
+  path: string;
+  message: string;
+}
+
+/** Kubernetes-style condition. */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+  lastTransitionTime?: string;
+}
+
+/** Status a translator computed for one object; providers write it where users look. */
+export interface ObjectStatus {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Kind-specific status body, e.g. Gateway API `status` or Ingress `status`. */
+  status: Record<string, unknown>;
+}
+
+export const objectKey = (o: { kind: string; metadata: ObjectMeta }): string =>
+  `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

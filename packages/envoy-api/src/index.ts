@@ -1,0 +1,5 @@
+export { envoyRoot, messageType, protoIncludeDirs } from './proto-root';
+export * from './type-urls';
+export * from './encode';
+export * from './builders';
+export { checkMessage } from './strict-check';

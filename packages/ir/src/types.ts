@@ -1,0 +1,320 @@
+// Tidegate's own model of what a proxy group should do. Plain, serialisable data:
+// no Kubernetes or Envoy types leak in, so an IR value is also a test input.
+
+/** Everything the control plane serves, one entry per proxy group (a Gateway). */
+export interface IR {
+  proxyGroups: ProxyGroup[];
+}
+
+/** The configuration one set of Envoys (a Gateway's pods, or the default gateway) receives. */
+export interface ProxyGroup {
+  /** Node cluster name Envoys of this group present, e.g. `default/web-gateway`. */
+  name: string;
+  httpListeners: HttpListener[];
+  tcpListeners: TcpListener[];
+  /** gRPC targets served to proxyless gRPC clients (xDS API listeners). */
+  grpcApiListeners: GrpcApiListener[];
+  backends: Backend[];
+  secrets: Secret[];
+}
+
+// ───────────────────────── listeners ─────────────────────────
+
+export interface HttpListener {
+  /** Unique within the group; also the Envoy listener and route-configuration name. */
+  name: string;
+  address: string;
+  port: number;
+  /** When present the listener terminates TLS; each certificate serves its SNI hostnames. */
+  tls?: DownstreamTls;
+  /** Accept HAProxy PROXY protocol v1/v2 before anything else (opt-in). */
+  proxyProtocol?: boolean;
+  /** Allow HTTP/2 (h2c on plaintext; via ALPN with TLS). Default true. */
+  http2?: boolean;
+  /** Number of trusted proxies in front of Envoy, for X-Forwarded-For (default 0). */
+  xffNumTrustedHops?: number;
+  timeouts?: ListenerTimeouts;
+  /** Response compression, opt-in. */
+  compression?: Array<'gzip' | 'brotli'>;
+  accessLog?: AccessLog;
+  /** Largest request body accepted (413 above it); unset means no limit. */
+  maxRequestBodyBytes?: number;
+  virtualHosts: VirtualHost[];
+}
+
+export interface ListenerTimeouts {
+  /** Idle timeout for a downstream connection. */
+  idleMs?: number;
+  /** Idle timeout for one stream (request) with no activity. */
+  streamIdleMs?: number;
+  /** Time allowed to receive the request headers. */
+  requestHeadersMs?: number;
+}
+
+export interface AccessLog {
+  /** `stdout` or a file path. */
+  path: string;
+  format: 'json' | 'text';
+}
+
+export interface DownstreamTls {
+  certificates: TlsCertificateRef[];
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  ciphers?: string[];
+  /** Require and verify client certificates against this CA secret. */
+  clientCaSecret?: string;
+  /** ALPN offered; defaults to h2 + http/1.1 when http2 is on. */
+  alpn?: string[];
+}
+
+export type TlsVersion = '1.0' | '1.1' | '1.2' | '1.3';
+
+export interface TlsCertificateRef {
+  /** SNI names this certificate serves; empty means the default chain. */
+  hostnames: string[];
+  /** Name of a `Secret` of kind `certificate` in this group. */
+  secretName: string;
+}
+
+export interface VirtualHost {
+  /** Unique within its listener. */
+  name: string;
+  /** Exact names or a leading-wildcard `*.example.com`; `*` matches any host. */
+  domains: string[];
+  routes: Route[];
+  cors?: CorsPolicy;
+}
+
+export interface CorsPolicy {
+  /** Exact origins, `*`, or `*.example.com` suffix wildcards. */
+  allowOrigins: string[];
+  allowMethods?: string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  allowCredentials?: boolean;
+  maxAgeSeconds?: number;
+}
+
+// ───────────────────────── routes ─────────────────────────
+
+export interface Route {
+  /** Unique within its virtual host; shows up in Envoy stats and config dumps. */
+  name: string;
+  match: RouteMatch;
+  action: RouteAction;
+  /** Path rewrite before forwarding (forward actions only). */
+  rewrite?: PathRewrite;
+  /** Replace the Host/:authority sent upstream. */
+  hostRewrite?: string;
+  requestHeaders?: HeaderMutation;
+  responseHeaders?: HeaderMutation;
+  /** Whole-request timeout, including retries. 0 disables Envoy's default 15 s. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  mirrors?: Mirror[];
+  /** Consistent-hash inputs, used when the backend balances by ring hash or maglev. */
+  hashPolicy?: HashPolicy[];
+  cors?: CorsPolicy;
+}
+
+export interface RouteMatch {
+  path: PathMatch;
+  /** Path comparisons ignore case. */
+  caseInsensitive?: boolean;
+  headers?: HeaderMatch[];
+  queryParams?: QueryMatch[];
+  method?: string;
+}
+
+export type PathMatch =
+  | { type: 'exact'; value: string }
+  | { type: 'prefix'; value: string }
+  | { type: 'regex'; value: string };
+
+export interface HeaderMatch {
+  name: string;
+  type: 'exact' | 'prefix' | 'regex' | 'present';
+  value?: string;
+  /** Match when the header does NOT match. */
+  invert?: boolean;
+}
+
+export interface QueryMatch {
+  name: string;
+  type: 'exact' | 'prefix' | 'regex' | 'present';
+  value?: string;
+}
+
+export type RouteAction = ForwardAction | RedirectAction | DirectResponseAction;
+
+export interface ForwardAction {
+  kind: 'forward';
+  /** Weighted backends; a weight of 0 receives nothing. Empty (or all weights 0) → 500. */
+  backends: WeightedBackend[];
+  /** Allow WebSocket upgrades (default true). */
+  websocket?: boolean;
+}
+
+export interface WeightedBackend {
+  /** Name of a `Backend` in the same proxy group. */
+  backend: string;
+  weight: number;
+  requestHeaders?: HeaderMutation;
+  responseHeaders?: HeaderMutation;
+}
+
+export interface RedirectAction {
+  kind: 'redirect';
+  scheme?: 'http' | 'https';
+  host?: string;
+  port?: number;
+  /** Replace the whole path, or only the matched prefix. */
+  path?: { type: 'full'; value: string } | { type: 'prefix'; value: string };
+  statusCode: 301 | 302 | 303 | 307 | 308;
+}
+
+export interface DirectResponseAction {
+  kind: 'direct';
+  status: number;
+  body?: string;
+  contentType?: string;
+}
+
+export type PathRewrite =
+  | { type: 'prefix'; value: string }
+  | { type: 'full'; value: string }
+  | { type: 'regex'; pattern: string; substitution: string };
+
+export interface HeaderMutation {
+  /** Appended to any existing value. */
+  add?: Array<{ name: string; value: string }>;
+  /** Replaces any existing value. */
+  set?: Array<{ name: string; value: string }>;
+  remove?: string[];
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  /** Envoy retry_on conditions, e.g. `5xx`, `connect-failure`, `retriable-status-codes`. */
+  on: string[];
+  /** With `retriable-status-codes`. */
+  statusCodes?: number[];
+  perTryTimeoutMs?: number;
+  backoffBaseMs?: number;
+}
+
+export interface Mirror {
+  backend: string;
+  /** 0–100, fractions allowed. */
+  percent: number;
+}
+
+export type HashPolicy =
+  | { type: 'header'; name: string }
+  | { type: 'cookie'; name: string; ttlSeconds?: number; path?: string }
+  | { type: 'source-ip' }
+  | { type: 'query'; name: string };
+
+// ───────────────────────── TCP / TLS passthrough ─────────────────────────
+
+export interface TcpListener {
+  name: string;
+  address: string;
+  port: number;
+  proxyProtocol?: boolean;
+  /** Routes by SNI (TLS passthrough) when `sniHostnames` are set, else one catch-all route. */
+  routes: TcpRoute[];
+}
+
+export interface TcpRoute {
+  name: string;
+  /** TLS passthrough: the SNI names this route takes; absent for plain TCP. */
+  sniHostnames?: string[];
+  backends: WeightedBackend[];
+}
+
+// ───────────────────────── proxyless gRPC ─────────────────────────
+
+export interface GrpcApiListener {
+  /** The target name clients dial as `xds:///<name>`. */
+  name: string;
+  virtualHosts: VirtualHost[];
+}
+
+// ───────────────────────── backends ─────────────────────────
+
+export interface Backend {
+  /** Unique within the proxy group; the Envoy cluster name. */
+  name: string;
+  discovery: BackendDiscovery;
+  protocol?: 'http1' | 'http2' | 'grpc';
+  loadBalancer?: LoadBalancer;
+  tls?: UpstreamTls;
+  connectTimeoutMs?: number;
+  circuitBreaker?: CircuitBreaker;
+  outlierDetection?: OutlierDetection;
+  healthCheck?: HealthCheck;
+}
+
+/** Endpoints Tidegate knows (sent by EDS), or a DNS name Envoy resolves itself. */
+export type BackendDiscovery =
+  | { type: 'static'; endpoints: Endpoint[] }
+  | { type: 'dns'; mode: 'strict' | 'logical'; hostname: string; port: number; respectDnsTtl?: boolean };
+
+export interface Endpoint {
+  address: string;
+  port: number;
+  /** Relative load-balancing weight (1–128 in Envoy terms; default 1). */
+  weight?: number;
+  /** Unhealthy endpoints get no traffic; `draining` ones finish existing work only. */
+  health?: 'healthy' | 'unhealthy' | 'draining';
+  zone?: string;
+}
+
+export interface LoadBalancer {
+  policy: 'round-robin' | 'least-request' | 'random' | 'ring-hash' | 'maglev';
+}
+
+export interface UpstreamTls {
+  /** SNI to send; defaults to none. */
+  sni?: string;
+  /** Verify the server against this CA secret; absent means no verification. */
+  caSecret?: string;
+  /** Names the server certificate must carry (defaults to `sni`). */
+  subjectAltNames?: string[];
+  /** Client certificate for mTLS to the backend. */
+  clientCertificateSecret?: string;
+  alpn?: string[];
+}
+
+export interface CircuitBreaker {
+  maxConnections?: number;
+  maxPendingRequests?: number;
+  maxRequests?: number;
+  maxRetries?: number;
+}
+
+export interface OutlierDetection {
+  consecutive5xx?: number;
+  intervalMs?: number;
+  baseEjectionTimeMs?: number;
+  maxEjectionPercent?: number;
+}
+
+export interface HealthCheck {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  unhealthyThreshold: number;
+  healthyThreshold: number;
+  /** Status ranges considered healthy, default [200, 399]. */
+  expectedStatuses?: Array<[number, number]>;
+  host?: string;
+}
+
+// ───────────────────────── secrets ─────────────────────────
+
+export type Secret =
+  | { name: string; type: 'certificate'; certificateChain: string; privateKey: string }
+  | { name: string; type: 'ca'; caCertificate: string };

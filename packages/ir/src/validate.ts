@@ -1,0 +1,175 @@
+// Collects every problem in an IR value; translators call it before handing IR on.
+import type { Issue, Result } from '@tidegate/common';
+import type { Backend, HttpListener, IR, ProxyGroup, Route, TcpListener, VirtualHost, WeightedBackend } from './types';
+
+export function validateIR(ir: IR): Result<IR> {
+  const issues: Issue[] = [];
+  checkUnique(ir.proxyGroups, (g) => g.name, 'proxyGroups', issues);
+  ir.proxyGroups.forEach((g, i) => collectGroupIssues(g, `proxyGroups[${i}]`, issues));
+  return issues.length ? { ok: false, issues } : { ok: true, value: ir };
+}
+
+export function validateProxyGroup(group: ProxyGroup): Result<ProxyGroup> {
+  const issues: Issue[] = [];
+  collectGroupIssues(group, group.name, issues);
+  return issues.length ? { ok: false, issues } : { ok: true, value: group };
+}
+
+class GroupChecker {
+  readonly backends: Set<string>;
+  readonly secrets: Set<string>;
+
+  constructor(
+    group: ProxyGroup,
+    readonly issues: Issue[],
+  ) {
+    this.backends = new Set(group.backends.map((b) => b.name));
+    this.secrets = new Set(group.secrets.map((s) => s.name));
+  }
+
+  add(code: string, path: string, message: string): void {
+    this.issues.push({ code, path, message });
+  }
+
+  backendRef(name: string, path: string): void {
+    if (!this.backends.has(name)) this.add('missing-backend', path, `backend "${name}" does not exist`);
+  }
+
+  secretRef(name: string, path: string): void {
+    if (!this.secrets.has(name)) this.add('missing-secret', path, `secret "${name}" does not exist`);
+  }
+
+  port(port: number, path: string): void {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) this.add('bad-port', path, `port ${port} is not in 1-65535`);
+  }
+
+  nonNegative(value: number | undefined, path: string): void {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) this.add('bad-number', path, `${value} must be >= 0`);
+  }
+
+  regex(pattern: string, path: string): void {
+    try {
+      new RegExp(pattern);
+    } catch (err) {
+      this.add('bad-regex', path, `invalid regular expression: ${(err as Error).message}`);
+    }
+  }
+
+  weighted(list: WeightedBackend[], path: string): void {
+    list.forEach((wb, i) => {
+      this.backendRef(wb.backend, `${path}[${i}].backend`);
+      if (!Number.isInteger(wb.weight) || wb.weight < 0) this.add('bad-weight', `${path}[${i}].weight`, 'weight must be a whole number >= 0');
+    });
+  }
+}
+
+function collectGroupIssues(group: ProxyGroup, path: string, issues: Issue[]): void {
+  const c = new GroupChecker(group, issues);
+  checkUnique(group.backends, (b) => b.name, `${path}.backends`, issues);
+  checkUnique(group.secrets, (s) => s.name, `${path}.secrets`, issues);
+  const listenerNames = [...group.httpListeners, ...group.tcpListeners].map((l) => ({ name: l.name }));
+  checkUnique(listenerNames, (l) => l.name, `${path}.listeners`, issues);
+  checkUnique(
+    [...group.httpListeners, ...group.tcpListeners].map((l) => ({ key: `${l.address}:${l.port}` })),
+    (l) => l.key,
+    `${path}.listeners(address:port)`,
+    issues,
+  );
+  group.httpListeners.forEach((l, i) => checkHttpListener(c, l, `${path}.httpListeners[${i}]`));
+  group.tcpListeners.forEach((l, i) => checkTcpListener(c, l, `${path}.tcpListeners[${i}]`));
+  group.grpcApiListeners.forEach((l, i) => {
+    l.virtualHosts.forEach((vh, j) => checkVirtualHost(c, vh, `${path}.grpcApiListeners[${i}].virtualHosts[${j}]`));
+  });
+  group.backends.forEach((b, i) => checkBackend(c, b, `${path}.backends[${i}]`));
+}
+
+function checkHttpListener(c: GroupChecker, l: HttpListener, path: string): void {
+  c.port(l.port, `${path}.port`);
+  c.nonNegative(l.xffNumTrustedHops, `${path}.xffNumTrustedHops`);
+  c.nonNegative(l.maxRequestBodyBytes, `${path}.maxRequestBodyBytes`);
+  if (l.tls) {
+    if (l.tls.certificates.length === 0) c.add('missing-certificate', `${path}.tls.certificates`, 'a TLS listener needs a certificate');
+    l.tls.certificates.forEach((cert, i) => c.secretRef(cert.secretName, `${path}.tls.certificates[${i}].secretName`));
+    if (l.tls.clientCaSecret) c.secretRef(l.tls.clientCaSecret, `${path}.tls.clientCaSecret`);
+  }
+  checkUnique(l.virtualHosts, (v) => v.name, `${path}.virtualHosts`, c.issues);
+  const domains = new Map<string, string>();
+  l.virtualHosts.forEach((vh, i) => {
+    for (const d of vh.domains) {
+      const owner = domains.get(d.toLowerCase());
+      if (owner) c.add('duplicate-domain', `${path}.virtualHosts[${i}].domains`, `domain "${d}" is already served by ${owner}`);
+      domains.set(d.toLowerCase(), vh.name);
+    }
+    checkVirtualHost(c, vh, `${path}.virtualHosts[${i}]`);
+  });
+}
+
+function checkVirtualHost(c: GroupChecker, vh: VirtualHost, path: string): void {
+  if (vh.domains.length === 0) c.add('no-domains', `${path}.domains`, 'a virtual host needs at least one domain');
+  checkUnique(vh.routes, (r) => r.name, `${path}.routes`, c.issues);
+  vh.routes.forEach((r, i) => checkRoute(c, r, `${path}.routes[${i}]`));
+}
+
+function checkRoute(c: GroupChecker, r: Route, path: string): void {
+  const m = r.match;
+  if (m.path.type === 'regex') c.regex(m.path.value, `${path}.match.path.value`);
+  else if (!m.path.value.startsWith('/')) c.add('bad-path', `${path}.match.path.value`, 'path must start with "/"');
+  m.headers?.forEach((h, i) => {
+    if (h.type === 'regex' && h.value !== undefined) c.regex(h.value, `${path}.match.headers[${i}].value`);
+    if (h.type !== 'present' && h.value === undefined) c.add('missing-value', `${path}.match.headers[${i}].value`, 'a value is required');
+  });
+  m.queryParams?.forEach((q, i) => {
+    if (q.type === 'regex' && q.value !== undefined) c.regex(q.value, `${path}.match.queryParams[${i}].value`);
+  });
+  if (r.action.kind === 'forward') c.weighted(r.action.backends, `${path}.action.backends`);
+  if (r.action.kind === 'redirect' && r.action.port !== undefined) c.port(r.action.port, `${path}.action.port`);
+  if (r.action.kind === 'direct' && (r.action.status < 200 || r.action.status > 599)) {
+    c.add('bad-status', `${path}.action.status`, `status ${r.action.status} is not in 200-599`);
+  }
+  if (r.rewrite?.type === 'regex') c.regex(r.rewrite.pattern, `${path}.rewrite.pattern`);
+  c.nonNegative(r.timeoutMs, `${path}.timeoutMs`);
+  if (r.retry) {
+    c.nonNegative(r.retry.attempts, `${path}.retry.attempts`);
+    c.nonNegative(r.retry.perTryTimeoutMs, `${path}.retry.perTryTimeoutMs`);
+  }
+  r.mirrors?.forEach((mi, i) => {
+    c.backendRef(mi.backend, `${path}.mirrors[${i}].backend`);
+    if (!(mi.percent >= 0 && mi.percent <= 100)) c.add('bad-percent', `${path}.mirrors[${i}].percent`, 'percent must be 0-100');
+  });
+}
+
+function checkTcpListener(c: GroupChecker, l: TcpListener, path: string): void {
+  c.port(l.port, `${path}.port`);
+  checkUnique(l.routes, (r) => r.name, `${path}.routes`, c.issues);
+  l.routes.forEach((r, i) => c.weighted(r.backends, `${path}.routes[${i}].backends`));
+  const catchAll = l.routes.filter((r) => !r.sniHostnames?.length);
+  if (catchAll.length > 1) c.add('duplicate-route', `${path}.routes`, 'only one route may omit sniHostnames');
+}
+
+function checkBackend(c: GroupChecker, b: Backend, path: string): void {
+  if (b.discovery.type === 'static') {
+    b.discovery.endpoints.forEach((e, i) => {
+      c.port(e.port, `${path}.discovery.endpoints[${i}].port`);
+      if (!e.address) c.add('missing-address', `${path}.discovery.endpoints[${i}].address`, 'an address is required');
+      if (e.weight !== undefined && !(Number.isInteger(e.weight) && e.weight >= 1)) {
+        c.add('bad-weight', `${path}.discovery.endpoints[${i}].weight`, 'endpoint weight must be a whole number >= 1');
+      }
+    });
+  } else {
+    c.port(b.discovery.port, `${path}.discovery.port`);
+    if (!b.discovery.hostname) c.add('missing-hostname', `${path}.discovery.hostname`, 'a hostname is required');
+  }
+  c.nonNegative(b.connectTimeoutMs, `${path}.connectTimeoutMs`);
+  if (b.tls?.caSecret) c.secretRef(b.tls.caSecret, `${path}.tls.caSecret`);
+  if (b.tls?.clientCertificateSecret) c.secretRef(b.tls.clientCertificateSecret, `${path}.tls.clientCertificateSecret`);
+  if (b.healthCheck && !b.healthCheck.path.startsWith('/')) c.add('bad-path', `${path}.healthCheck.path`, 'path must start with "/"');
+}
+
+function checkUnique<T>(items: T[], key: (t: T) => string, path: string, issues: Issue[]): void {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const k = key(item);
+    if (seen.has(k)) issues.push({ code: 'duplicate-name', path, message: `"${k}" appears more than once` });
+    seen.add(k);
+  }
+}
