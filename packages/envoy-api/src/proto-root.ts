@@ -53,6 +53,7 @@ const ENTRY_PROTOS = [
   'envoy/extensions/http/custom_response/redirect_policy/v3/redirect_policy.proto',
   'envoy/extensions/regex_engines/v3/google_re2.proto',
   'envoy/type/matcher/v3/http_inputs.proto',
+  'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
 ];
 
 /** Folder of the proto tree shipped by @grpc/grpc-js-xds (envoy-api, xds, googleapis, validate). */

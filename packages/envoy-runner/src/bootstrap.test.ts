@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodeResource, decodeToObject } from '@tidegate/envoy-api';
+import { buildBootstrap, type BootstrapOptions } from './bootstrap';
+import { validateBootstrap } from './validate';
+import { testEnvoyBinary } from './test-support/envoy-bin';
+
+const BOOTSTRAP = 'type.googleapis.com/envoy.config.bootstrap.v3.Bootstrap';
+
+const base: BootstrapOptions = {
+  nodeId: 'node-1',
+  cluster: 'default/gw',
+  xds: { host: '127.0.0.1', port: 18000 },
+  protocol: 'sotw',
+  adminPort: 0,
+};
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bootstrap-test-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('buildBootstrap', () => {
+  it('produces a Bootstrap the strict encoder accepts, for both ADS flavours', () => {
+    for (const protocol of ['sotw', 'delta'] as const) {
+      const r = encodeResource(BOOTSTRAP, 'bootstrap', buildBootstrap({ ...base, protocol }));
+      if (!r.ok) throw new Error(JSON.stringify(r.issues));
+      const back = decodeToObject(BOOTSTRAP, r.value.value) as any;
+      expect(back.dynamic_resources.ads_config).toMatchObject({
+        api_type: protocol === 'delta' ? 'DELTA_GRPC' : 'GRPC',
+        transport_api_version: 'V3',
+        set_node_on_first_message_only: true,
+        grpc_services: [{ envoy_grpc: { cluster_name: 'xds_cluster' } }],
+      });
+      expect(back.dynamic_resources.lds_config).toMatchObject({ ads: {}, resource_api_version: 'V3' });
+      expect(back.dynamic_resources.cds_config).toMatchObject({ ads: {}, resource_api_version: 'V3' });
+      expect(back.node).toEqual({ id: 'node-1', cluster: 'default/gw' });
+    }
+  });
+
+  it('makes the xDS cluster STATIC for an IP and STRICT_DNS for a name, HTTP/2 with keepalive either way', () => {
+    const ip = buildBootstrap(base) as any;
+    const dns = buildBootstrap({ ...base, xds: { host: 'tidegate.example', port: 18000 } }) as any;
+    const [ipCluster] = ip.static_resources.clusters;
+    const [dnsCluster] = dns.static_resources.clusters;
+    expect(ipCluster).toMatchObject({ name: 'xds_cluster', type: 'STATIC', connect_timeout: { seconds: 1 } });
+    expect(dnsCluster).toMatchObject({ name: 'xds_cluster', type: 'STRICT_DNS' });
+    expect(ipCluster.upstream_connection_options.tcp_keepalive.keepalive_time).toEqual({ value: 60 });
+    expect(
+      ipCluster.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].explicit_http_config,
+    ).toHaveProperty('http2_protocol_options');
+    expect(ip.admin.address.socket_address).toEqual({ address: '127.0.0.1', port_value: 0 });
+  });
+
+  it('encodes the mutual-TLS variant', () => {
+    const b = buildBootstrap({ ...base, xds: { host: 'cp.example', port: 18443, tls: { caFile: '/ca', certFile: '/crt', keyFile: '/key' } } });
+    const r = encodeResource(BOOTSTRAP, 'bootstrap', b);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const tls = (b as any).static_resources.clusters[0].transport_socket.typed_config;
+    expect(tls.sni).toBe('cp.example');
+    expect(tls.common_tls_context.alpn_protocols).toEqual(['h2']);
+  });
+});
+
+describe('validateBootstrap (real envoy --mode validate)', () => {
+  const envoy = testEnvoyBinary();
+
+  it.each(['sotw', 'delta'] as const)('accepts the %s bootstrap', async (protocol) => {
+    expect(await validateBootstrap(envoy, buildBootstrap({ ...base, protocol }))).toEqual({ ok: true, value: undefined });
+  });
+
+  it('accepts a DNS-named control plane with mutual TLS (real certificate files)', async () => {
+    const [ca, crt, key] = ['ca.pem', 'crt.pem', 'key.pem'].map((f) => path.join(tmp, f)) as [string, string, string];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test',
+      '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    fs.copyFileSync(crt, ca);
+    const b = buildBootstrap({ ...base, xds: { host: 'localhost', port: 18443, tls: { caFile: ca, certFile: crt, keyFile: key } } });
+    expect(await validateBootstrap(envoy, b)).toEqual({ ok: true, value: undefined });
+  });
+
+  it("reports Envoy's own complaint for a broken bootstrap", async () => {
+    const broken = buildBootstrap(base) as any;
+    broken.static_resources.clusters[0].type = 'NOT_A_TYPE';
+    const r = await validateBootstrap(envoy, broken);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues[0]!.code).toBe('envoy-rejected');
+    expect(r.issues[0]!.message).toMatch(/NOT_A_TYPE/);
+  });
+});

@@ -1,0 +1,51 @@
+// Combines per-file results into one snapshot: duplicates resolved, everything sorted.
+import { objectKey, type ProviderError, type ResourceSnapshot } from '@tidegate/common';
+import { sortObjects } from '../object-order';
+import type { LoadedObject } from './parse-file';
+
+export interface FileContribution {
+  objects: readonly LoadedObject[];
+  errors: readonly ProviderError[];
+}
+
+/**
+ * `files` must be in file path order: the first definition of a kind/namespace/name
+ * wins, and every later one becomes an error naming both locations.
+ */
+export function mergeFiles(files: readonly FileContribution[], extraErrors: readonly ProviderError[] = []): ResourceSnapshot {
+  const kept = new Map<string, LoadedObject>();
+  const errors: ProviderError[] = [...extraErrors];
+  for (const file of files) {
+    errors.push(...file.errors);
+    for (const loaded of file.objects) {
+      const key = objectKey(loaded.object);
+      const first = kept.get(key);
+      if (!first) {
+        kept.set(key, loaded);
+        continue;
+      }
+      const { kind, metadata } = loaded.object;
+      const id = `${kind} ${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name}`;
+      errors.push({
+        source: loaded.source,
+        object: { kind, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), name: metadata.name },
+        path: 'metadata.name',
+        message:
+          `${where(loaded)}: duplicate ${id}: also defined at ${where(first)} ` +
+          `(document ${first.source.document}), which is the one used`,
+      });
+    }
+  }
+  const objects = sortObjects([...kept.values()]).map(({ object, source }) => ({ object, source: { ...source } }));
+  return { objects, errors: sortErrors(errors) };
+}
+
+const where = (o: LoadedObject): string => `${o.source.file}:${o.line}:${o.column}`;
+
+// Stable sort by file then document, so errors read in the order of the files.
+function sortErrors(errors: ProviderError[]): ProviderError[] {
+  const file = (e: ProviderError) => e.source.file ?? '';
+  return [...errors].sort(
+    (a, b) => (file(a) < file(b) ? -1 : file(a) > file(b) ? 1 : 0) || (a.source.document ?? -1) - (b.source.document ?? -1),
+  );
+}

@@ -1,0 +1,34 @@
+// In-memory status of the objects a provider owns, for the CLI and the debug endpoint.
+import type { ObjectStatus } from '@tidegate/common';
+
+export const statusKey = (s: { kind: string; namespace?: string; name: string }): string =>
+  `${s.kind}/${s.namespace ?? ''}/${s.name}`;
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareStatuses = (a: ObjectStatus, b: ObjectStatus): number =>
+  cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
+
+/** Statuses keyed by object; only objects the owner currently has are kept. */
+export class StatusStore {
+  private byKey = new Map<string, ObjectStatus>();
+
+  /** Replaces every status with `statuses`, keeping those whose key `owns` accepts. */
+  replace(statuses: readonly ObjectStatus[], owns: (key: string) => boolean): void {
+    const next = new Map<string, ObjectStatus>();
+    for (const s of statuses) {
+      const key = statusKey(s);
+      if (owns(key)) next.set(key, structuredClone(s)); // copy: the caller may reuse its objects
+    }
+    this.byKey = next;
+  }
+
+  /** Drops statuses of objects that no longer exist. */
+  prune(owns: (key: string) => boolean): void {
+    for (const key of [...this.byKey.keys()]) if (!owns(key)) this.byKey.delete(key);
+  }
+
+  /** Sorted by kind, namespace, name. */
+  list(): ObjectStatus[] {
+    return [...this.byKey.values()].sort(compareStatuses).map((s) => structuredClone(s));
+  }
+}

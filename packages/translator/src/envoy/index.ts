@@ -1,0 +1,3 @@
+export type { EnvoyResources } from './resources';
+export { translateProxyGroup } from './translate';
+export { buildResourceSet } from './resource-set';

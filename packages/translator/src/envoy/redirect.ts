@@ -1,0 +1,24 @@
+// RedirectAction: scheme, host, port, full-path or prefix replacement, status code.
+import type { RedirectAction, RouteMatch } from '@tidegate/ir';
+import type { EnvoyObject } from './envoy-object';
+import { prefixReplacement } from './rewrite';
+
+const RESPONSE_CODE: Record<RedirectAction['statusCode'], string> = {
+  301: 'MOVED_PERMANENTLY',
+  302: 'FOUND',
+  303: 'SEE_OTHER',
+  307: 'TEMPORARY_REDIRECT',
+  308: 'PERMANENT_REDIRECT',
+};
+
+/** Builds a `RedirectAction`; the matched path decides what a prefix replacement replaces. */
+export function redirectAction(r: RedirectAction, match: RouteMatch): EnvoyObject {
+  const out: EnvoyObject = {};
+  if (r.scheme) out.scheme_redirect = r.scheme;
+  if (r.host) out.host_redirect = r.host;
+  if (r.port !== undefined) out.port_redirect = r.port;
+  if (r.path?.type === 'full') out.path_redirect = r.path.value;
+  else if (r.path?.type === 'prefix') Object.assign(out, prefixReplacement(match, r.path.value));
+  out.response_code = RESPONSE_CODE[r.statusCode];
+  return out;
+}

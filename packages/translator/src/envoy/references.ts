@@ -1,0 +1,99 @@
+// Cross-resource consistency: every name a resource points at must be in the same set.
+import { typeUrlOf } from '@tidegate/envoy-api';
+import type { Issue } from '@tidegate/common';
+import type { EnvoyResources } from './resources';
+import { ConfigType } from './filter-names';
+
+type Obj = Record<string, unknown>;
+
+const HCM_TYPE = typeUrlOf(ConfigType.HttpConnectionManager);
+const TCP_PROXY_TYPE = typeUrlOf(ConfigType.TcpProxy);
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Names present per type, to check references against. */
+interface Known {
+  clusters: Set<string>;
+  routeConfigurations: Set<string>;
+  loadAssignments: Set<string>;
+  secrets: Set<string>;
+}
+
+/**
+ * Finds dangling references: route and TCP proxy clusters (weighted and mirrors included),
+ * RDS names, EDS clusters without a ClusterLoadAssignment, and SDS secret names.
+ */
+export function checkReferences(res: EnvoyResources): Issue[] {
+  const names = (list: object[], field: string) =>
+    new Set(list.map((r) => str((r as Obj)[field])).filter((n): n is string => n !== undefined));
+  const known: Known = {
+    clusters: names(res.clusters, 'name'),
+    routeConfigurations: names(res.routeConfigurations, 'name'),
+    loadAssignments: names(res.clusterLoadAssignments, 'cluster_name'),
+    secrets: names(res.secrets, 'name'),
+  };
+  const issues: Issue[] = [];
+  const ref = (set: Set<string>, code: string, what: string) => (name: unknown, path: string) => {
+    const n = str(name);
+    if (n !== undefined && !set.has(n)) issues.push({ code, path, message: `${what} "${n}" does not exist` });
+  };
+  const cluster = ref(known.clusters, 'missing-cluster', 'cluster');
+  const routeConfig = ref(known.routeConfigurations, 'missing-route-configuration', 'route configuration');
+  const secret = ref(known.secrets, 'missing-secret', 'secret');
+
+  for (const rc of res.routeConfigurations as Obj[]) {
+    asList(rc.virtual_hosts).forEach((vh, i) => {
+      if (!isObj(vh)) return;
+      asList(vh.routes).forEach((route, j) => {
+        const action = isObj(route) ? route.route : undefined;
+        if (!isObj(action)) return;
+        const base = `routeConfigurations[${str(rc.name)}].virtual_hosts[${i}].routes[${j}].route`;
+        cluster(action.cluster, `${base}.cluster`);
+        const weighted = isObj(action.weighted_clusters) ? action.weighted_clusters.clusters : undefined;
+        asList(weighted).forEach((w, k) => isObj(w) && cluster(w.name, `${base}.weighted_clusters.clusters[${k}].name`));
+        asList(action.request_mirror_policies).forEach((m, k) => isObj(m) && cluster(m.cluster, `${base}.request_mirror_policies[${k}].cluster`));
+      });
+    });
+  }
+
+  const visit = (o: Obj, path: string) => {
+    if (o['@type'] === HCM_TYPE && isObj(o.rds)) routeConfig(o.rds.route_config_name, `${path}.rds.route_config_name`);
+    if (o['@type'] === TCP_PROXY_TYPE) {
+      cluster(o.cluster, `${path}.cluster`);
+      const weighted = isObj(o.weighted_clusters) ? o.weighted_clusters.clusters : undefined;
+      asList(weighted).forEach((w, k) => isObj(w) && cluster(w.name, `${path}.weighted_clusters.clusters[${k}].name`));
+    }
+    asList(o.tls_certificate_sds_secret_configs).forEach((s, k) => isObj(s) && secret(s.name, `${path}.tls_certificate_sds_secret_configs[${k}].name`));
+    if (isObj(o.validation_context_sds_secret_config)) {
+      secret(o.validation_context_sds_secret_config.name, `${path}.validation_context_sds_secret_config.name`);
+    }
+  };
+  for (const l of res.listeners as Obj[]) walk(l, `listeners[${str(l.name)}]`, visit);
+  for (const c of res.clusters as Obj[]) {
+    walk(c, `clusters[${str(c.name)}]`, visit);
+    if (c.type === 'EDS') {
+      const eds = isObj(c.eds_cluster_config) ? str(c.eds_cluster_config.service_name) : undefined;
+      const name = eds || str(c.name);
+      if (name !== undefined && !known.loadAssignments.has(name)) {
+        issues.push({
+          code: 'missing-load-assignment',
+          path: `clusters[${str(c.name)}]`,
+          message: `EDS cluster has no ClusterLoadAssignment "${name}"`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Calls `visit` on every object inside `value` (itself included), with its path. */
+function walk(value: unknown, path: string, visit: (o: Obj, path: string) => void): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walk(v, `${path}[${i}]`, visit));
+  } else if (isObj(value)) {
+    visit(value, path);
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'object' && v !== null) walk(v, `${path}.${k}`, visit);
+  }
+}

@@ -1,0 +1,55 @@
+// Turns translated resources into a static Envoy bootstrap, so `envoy --mode validate` can judge
+// exactly what would be served over xDS.
+import { messageType, socketAddress } from '@tidegate/envoy-api';
+import type { EnvoyResources } from '../resources';
+import { toProtoJson } from './proto-json';
+
+type Obj = Record<string, unknown>;
+
+/** First port handed to API listeners, which a server Envoy cannot load as such. */
+const API_LISTENER_PORT_BASE = 40000;
+
+/**
+ * A bootstrap (proto3 JSON) holding the same resources statically: RDS references become
+ * inline `route_config`, EDS clusters become STATIC with their ClusterLoadAssignment, SDS
+ * references name `static_resources.secrets`. Proxyless API listeners are re-hosted as
+ * ordinary listeners on loopback so their HCM and routes are still checked.
+ */
+export function staticBootstrap(res: EnvoyResources): unknown {
+  const routes = new Map((res.routeConfigurations as Obj[]).map((rc) => [rc.name as string, rc]));
+  const assignments = new Map((res.clusterLoadAssignments as Obj[]).map((cla) => [cla.cluster_name as string, cla]));
+  let apiPort = API_LISTENER_PORT_BASE;
+  const listeners = (res.listeners as Obj[]).map((l) => {
+    if (!l.api_listener) return l;
+    const hcm = (l.api_listener as Obj).api_listener;
+    return {
+      name: l.name,
+      address: socketAddress('127.0.0.1', apiPort++),
+      filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] }],
+    };
+  });
+  const clusters = (res.clusters as Obj[]).map((c) => {
+    if (c.type !== 'EDS') return c;
+    const { eds_cluster_config: _eds, ...rest } = c;
+    return { ...rest, type: 'STATIC', load_assignment: assignments.get(c.name as string) };
+  });
+  const inline = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(inline);
+    if (typeof value !== 'object' || value === null) return value;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'sds_config') continue; // a bare name resolves to a static secret
+      if (k === 'rds') out.route_config = routes.get(((v as Obj).route_config_name as string) ?? '');
+      else out[k] = inline(v);
+    }
+    return out;
+  };
+  const bootstrap = {
+    static_resources: {
+      listeners: inline(listeners),
+      clusters: inline(clusters),
+      secrets: res.secrets,
+    },
+  };
+  return toProtoJson(messageType('envoy.config.bootstrap.v3.Bootstrap'), bootstrap);
+}

@@ -1,0 +1,49 @@
+// IR → Envoy: one proxy group in, its listeners, routes, clusters, endpoints and secrets out.
+import type { GrpcApiListener, ProxyGroup } from '@tidegate/ir';
+import { backendCluster } from './cluster';
+import { grpcApiListener } from './grpc-api-listener';
+import { httpListener } from './listener';
+import { type EnvoyResources, emptyResources } from './resources';
+import { tcpListener } from './tcp-proxy';
+import { secretResource } from './tls';
+
+/**
+ * Translates one proxy group. Pure: the same group always gives the same resources in the
+ * same order. Assumes the group passed `validateProxyGroup`; `buildResourceSet` checks the
+ * result before anything is published.
+ */
+export function translateProxyGroup(group: ProxyGroup): EnvoyResources {
+  const out = emptyResources();
+  for (const l of group.httpListeners) {
+    const { listener, routeConfiguration } = httpListener(l);
+    out.listeners.push(listener);
+    out.routeConfigurations.push(routeConfiguration);
+  }
+  for (const l of group.tcpListeners) out.listeners.push(tcpListener(l));
+  for (const g of group.grpcApiListeners) {
+    const { listener, routeConfiguration } = grpcApiListener(g);
+    out.listeners.push(listener);
+    out.routeConfigurations.push(routeConfiguration);
+  }
+  const proxyless = backendsOf(group.grpcApiListeners);
+  for (const b of group.backends) {
+    const { cluster, loadAssignment } = backendCluster(b, { proxyless: proxyless.has(b.name) });
+    out.clusters.push(cluster);
+    if (loadAssignment) out.clusterLoadAssignments.push(loadAssignment);
+  }
+  for (const s of group.secrets) out.secrets.push(secretResource(s));
+  return out;
+}
+
+/** Backends that proxyless gRPC clients route to (they do not mirror, so mirrors do not count). */
+function backendsOf(listeners: GrpcApiListener[]): Set<string> {
+  const names = new Set<string>();
+  for (const g of listeners) {
+    for (const vh of g.virtualHosts) {
+      for (const r of vh.routes) {
+        if (r.action.kind === 'forward') r.action.backends.forEach((b) => names.add(b.backend));
+      }
+    }
+  }
+  return names;
+}
