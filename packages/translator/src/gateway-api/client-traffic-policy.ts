@@ -1,0 +1,143 @@
+// Tidegate's ClientTrafficPolicy (tidegate.io/v1alpha1): downstream settings of a Gateway's listeners.
+import { z } from 'zod';
+import type { ObjectStatus } from '@tidegate/common';
+import type { HttpListener, Secret, TcpListener } from '@tidegate/ir';
+import { byAge, byteSize, condition, defineKind, durationMs, resolveCaSecret, type Resource } from '../resources';
+import type { Context } from './context';
+import { GATEWAY_GROUP, TIDEGATE_GROUP } from './constants';
+import { listenerProgrammed, type GatewayState, type ListenerState } from './gateway-state';
+import { sectionNameSchema } from './common-schema';
+
+const tlsVersion = z.enum(['1.0', '1.1', '1.2', '1.3']);
+
+export const ClientTrafficPolicyKind = defineKind({
+  group: TIDEGATE_GROUP,
+  kind: 'ClientTrafficPolicy',
+  versions: ['v1alpha1'],
+  body: z.strictObject({
+    spec: z.strictObject({
+      targetRefs: z
+        .array(
+          z.strictObject({
+            group: z.literal(GATEWAY_GROUP).optional(),
+            kind: z.literal('Gateway'),
+            name: z.string().min(1),
+            /** A listener name; absent means every listener. */
+            sectionName: sectionNameSchema.optional(),
+          }),
+        )
+        .min(1),
+      proxyProtocol: z.boolean().optional(),
+      http2: z.boolean().optional(),
+      xffNumTrustedHops: z.number().int().min(0).optional(),
+      timeouts: z
+        .strictObject({ idle: durationMs.optional(), streamIdle: durationMs.optional(), requestHeaders: durationMs.optional() })
+        .optional(),
+      compression: z.array(z.enum(['Gzip', 'Brotli'])).min(1).optional(),
+      accessLog: z.strictObject({ path: z.string().min(1), format: z.enum(['JSON', 'Text']).optional() }).optional(),
+      maxRequestBodySize: byteSize.optional(),
+      tls: z
+        .strictObject({
+          minVersion: tlsVersion.optional(),
+          maxVersion: tlsVersion.optional(),
+          ciphers: z.array(z.string().min(1)).min(1).optional(),
+          clientCACertificateRef: z
+            .strictObject({ group: z.literal('').optional(), kind: z.literal('Secret').optional(), name: z.string().min(1) })
+            .optional(),
+        })
+        .optional(),
+    }),
+  }),
+});
+
+type PolicySpec = z.output<typeof ClientTrafficPolicyKind.body>['spec'];
+type PolicyResource = Resource<{ spec: PolicySpec }>;
+
+/**
+ * Applies ClientTrafficPolicies to the listeners of our Gateways. Per port
+ * (one IR listener), a policy naming one of the port's listeners beats a
+ * Gateway-wide one; among equals the oldest wins. A policy whose client CA
+ * cannot be loaded keeps its HTTPS listeners unprogrammed rather than serving
+ * them without client verification.
+ */
+export function applyClientTrafficPolicies(ctx: Context): ObjectStatus[] {
+  const policies = ctx.index.list(ClientTrafficPolicyKind).sort(byAge);
+  const used = new Set<PolicyResource>();
+  const caSecrets = new Map<PolicyResource, Secret | string>();
+  for (const p of policies) {
+    const ref = p.body.spec.tls?.clientCACertificateRef;
+    if (!ref) continue;
+    const r = resolveCaSecret(ctx.index, p.namespace, ref.name);
+    caSecrets.set(p, r.ok ? r.secret : r.message);
+    if (!r.ok) ctx.sink.add(p, 'spec.tls.clientCACertificateRef', 'invalid-reference', r.message);
+  }
+  for (const gw of ctx.gateways.values()) {
+    const ports = new Map<number, ListenerState[]>();
+    for (const l of gw.listeners.filter(listenerProgrammed)) ports.set(l.port, [...(ports.get(l.port) ?? []), l]);
+    for (const [port, listeners] of ports) {
+      const winner = pick(policies, gw, listeners);
+      if (!winner) continue;
+      used.add(winner);
+      const ca = caSecrets.get(winner);
+      if (typeof ca === 'string') {
+        for (const l of listeners) {
+          if (l.protocol === 'HTTPS') l.notProgrammed = { reason: 'Invalid', message: `ClientTrafficPolicy ${winner.namespace}/${winner.name}: ${ca}` };
+        }
+      }
+      const secret = typeof ca === 'string' ? undefined : ca;
+      gw.builder.setListenerPolicy(port, {
+        apply: (l) => applyPolicy(winner.body.spec, l, secret?.name),
+        needs: { backends: [], secrets: secret ? [secret] : [] },
+      });
+    }
+  }
+  return policies.map((p) => ({ kind: p.ref.kind, namespace: p.namespace, name: p.name, status: { conditions: [accepted(ctx, p, used, caSecrets)] } }));
+}
+
+function targets(p: PolicyResource, gw: GatewayState) {
+  return p.namespace === gw.res.namespace ? p.body.spec.targetRefs.filter((t) => t.name === gw.res.name) : [];
+}
+
+function pick(policies: PolicyResource[], gw: GatewayState, listeners: ListenerState[]): PolicyResource | undefined {
+  const names = new Set(listeners.map((l) => l.name));
+  return (
+    policies.find((p) => targets(p, gw).some((t) => t.sectionName !== undefined && names.has(t.sectionName))) ??
+    policies.find((p) => targets(p, gw).some((t) => t.sectionName === undefined))
+  );
+}
+
+function accepted(ctx: Context, p: PolicyResource, used: Set<PolicyResource>, ca: Map<PolicyResource, Secret | string>) {
+  const caProblem = ca.get(p);
+  if (typeof caProblem === 'string') return condition('Accepted', false, 'Invalid', caProblem, p.generation);
+  const found = p.body.spec.targetRefs.some((t) => {
+    const gw = ctx.gateways.get(`${p.namespace}/${t.name}`);
+    return gw && (t.sectionName === undefined || gw.listeners.some((l) => l.name === t.sectionName));
+  });
+  if (!found) return condition('Accepted', false, 'TargetNotFound', 'no targeted Gateway (or listener) of ours exists', p.generation);
+  if (!used.has(p)) {
+    return condition('Accepted', false, 'Conflicted', 'an older or more specific ClientTrafficPolicy governs every target', p.generation);
+  }
+  return condition('Accepted', true, 'Accepted', 'policy is applied', p.generation);
+}
+
+function applyPolicy(spec: PolicySpec, l: HttpListener | TcpListener, caSecret: string | undefined): void {
+  if (spec.proxyProtocol !== undefined) l.proxyProtocol = spec.proxyProtocol;
+  if (!('virtualHosts' in l)) return; // TCP/TLS listeners take only the PROXY protocol setting.
+  if (spec.http2 !== undefined) l.http2 = spec.http2;
+  if (spec.xffNumTrustedHops !== undefined) l.xffNumTrustedHops = spec.xffNumTrustedHops;
+  if (spec.timeouts) {
+    l.timeouts = {};
+    if (spec.timeouts.idle !== undefined) l.timeouts.idleMs = spec.timeouts.idle;
+    if (spec.timeouts.streamIdle !== undefined) l.timeouts.streamIdleMs = spec.timeouts.streamIdle;
+    if (spec.timeouts.requestHeaders !== undefined) l.timeouts.requestHeadersMs = spec.timeouts.requestHeaders;
+  }
+  if (spec.compression) l.compression = spec.compression.map((c) => (c === 'Gzip' ? 'gzip' : 'brotli'));
+  if (spec.accessLog) l.accessLog = { path: spec.accessLog.path, format: spec.accessLog.format === 'Text' ? 'text' : 'json' };
+  if (spec.maxRequestBodySize !== undefined) l.maxRequestBodyBytes = spec.maxRequestBodySize;
+  if (spec.tls && l.tls) {
+    if (spec.tls.minVersion) l.tls.minVersion = spec.tls.minVersion;
+    if (spec.tls.maxVersion) l.tls.maxVersion = spec.tls.maxVersion;
+    if (spec.tls.ciphers) l.tls.ciphers = spec.tls.ciphers;
+    if (caSecret) l.tls.clientCaSecret = caSecret;
+  }
+}

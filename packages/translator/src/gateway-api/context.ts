@@ -1,0 +1,13 @@
+// State shared by the stages of one translation run.
+import type { ErrorSink, ResourceIndex, ServiceBackends } from '../resources';
+import type { GatewayState } from './gateway-state';
+import type { TranslateOptions } from './types';
+
+export interface Context {
+  index: ResourceIndex;
+  sink: ErrorSink;
+  options: TranslateOptions;
+  services: ServiceBackends;
+  /** Our accepted-class Gateways by `namespace/name`. */
+  gateways: Map<string, GatewayState>;
+}

@@ -1,0 +1,4 @@
+// Public API of the Gateway API translator.
+export { translateGatewayApi, GATEWAY_API_KINDS } from './translate';
+export type { TranslateOptions, TranslationResult } from './types';
+export type { TranslationError, ObjectRef } from '../resources';

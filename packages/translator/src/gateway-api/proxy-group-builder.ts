@@ -1,0 +1,213 @@
+// Collects what routes and policies contribute to one Gateway, then assembles its ProxyGroup.
+import type { Backend, GrpcApiListener, HttpListener, ProxyGroup, Route, Secret, TcpListener, TcpRoute, VirtualHost } from '@tidegate/ir';
+import type { Problem } from '../resources';
+import { listenerProgrammed, type ListenerState } from './gateway-state';
+import { hostnameMatches } from './hostnames';
+import { comparePrecedence, type PrecedenceKey } from './route-precedence';
+
+/** One IR route with its place in Gateway API precedence. */
+export interface RouteEntry {
+  route: Route;
+  key: PrecedenceKey;
+}
+
+/** Backends and secrets a contribution references; they join the group only if it is used. */
+export interface Needs {
+  backends: Backend[];
+  secrets: Secret[];
+}
+
+/** Settings a ClientTrafficPolicy applies to the listener on one port. */
+export interface ListenerPolicy {
+  apply: (l: HttpListener | TcpListener) => void;
+  needs: Needs;
+}
+
+interface HttpContribution {
+  listener: ListenerState;
+  hostname: string;
+  entries: RouteEntry[];
+  needs: Needs;
+}
+
+interface TcpContribution {
+  listener: ListenerState;
+  route: TcpRoute;
+  needs: Needs;
+}
+
+export class ProxyGroupBuilder {
+  private readonly http: HttpContribution[] = [];
+  private readonly tcp: TcpContribution[] = [];
+  private readonly grpc: Array<{ listener: GrpcApiListener; needs: Needs }> = [];
+  private readonly policies = new Map<number, ListenerPolicy>();
+
+  constructor(
+    readonly name: string,
+    readonly address: string,
+  ) {}
+
+  /** Routes of one route attached to `listener`, served for each of `hostnames` (`*` for any host). */
+  addHttpRoutes(listener: ListenerState, hostnames: readonly string[], entries: RouteEntry[], needs: Needs): void {
+    for (const hostname of hostnames) this.http.push({ listener, hostname, entries, needs });
+  }
+
+  /** A TCP/TLS route; refused when another route already takes the same SNI names (or the catch-all) on that port. */
+  addTcpRoute(listener: ListenerState, route: TcpRoute, needs: Needs): Problem | undefined {
+    const mine = route.sniHostnames ?? [];
+    for (const other of this.tcp) {
+      if (other.listener.port !== listener.port || other.route.name === route.name) continue;
+      const theirs = other.route.sniHostnames ?? [];
+      const clash = mine.length === 0 ? theirs.length === 0 : mine.some((h) => theirs.includes(h));
+      if (clash) {
+        return {
+          reason: 'NotAllowedByListeners',
+          message: `${other.route.name} already takes ${mine.length ? `SNI ${mine.join(', ')}` : 'all connections'} on port ${listener.port}`,
+        };
+      }
+    }
+    this.tcp.push({ listener, route, needs });
+    return undefined;
+  }
+
+  /** A proxyless gRPC target; false when the name is taken. */
+  addGrpcListener(listener: GrpcApiListener, needs: Needs): boolean {
+    if (this.grpc.some((g) => g.listener.name === listener.name)) return false;
+    this.grpc.push({ listener, needs });
+    return true;
+  }
+
+  setListenerPolicy(port: number, policy: ListenerPolicy): void {
+    this.policies.set(port, policy);
+  }
+
+  /** The ProxyGroup: one IR listener per port of programmed listeners; backends and secrets that are used. */
+  build(listeners: readonly ListenerState[]): ProxyGroup {
+    const backends = new Map<string, Backend>();
+    const secrets = new Map<string, Secret>();
+    const use = (needs: Needs) => {
+      for (const b of needs.backends) if (!backends.has(b.name)) backends.set(b.name, structuredClone(b));
+      for (const s of needs.secrets) if (!secrets.has(s.name)) secrets.set(s.name, structuredClone(s));
+    };
+    const group: ProxyGroup = { name: this.name, httpListeners: [], tcpListeners: [], grpcApiListeners: [], backends: [], secrets: [] };
+    const byPort = new Map<number, ListenerState[]>();
+    for (const l of listeners.filter(listenerProgrammed)) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
+    for (const [port, onPort] of [...byPort].sort((a, b) => a[0] - b[0])) {
+      const protocol = (onPort[0] as ListenerState).protocol;
+      const policy = this.policies.get(port);
+      if (policy) use(policy.needs);
+      if (protocol === 'HTTP' || protocol === 'HTTPS') {
+        const l = this.httpListener(port, protocol, onPort, use);
+        policy?.apply(l);
+        // Settings first, the long list of virtual hosts last: easier to read in dumps and goldens.
+        const { virtualHosts, ...settings } = l;
+        group.httpListeners.push({ ...settings, virtualHosts });
+      } else {
+        const l = this.tcpListener(port, protocol, onPort, use);
+        policy?.apply(l);
+        const { routes, ...settings } = l;
+        group.tcpListeners.push({ ...settings, routes });
+      }
+    }
+    for (const g of this.grpc) {
+      use(g.needs);
+      group.grpcApiListeners.push(structuredClone(g.listener));
+    }
+    group.backends = [...backends.values()].sort((a, b) => compare(a.name, b.name));
+    group.secrets = [...secrets.values()].sort((a, b) => compare(a.name, b.name));
+    return group;
+  }
+
+  private httpListener(port: number, protocol: string, onPort: ListenerState[], use: (n: Needs) => void): HttpListener {
+    const l: HttpListener = { name: `${protocol.toLowerCase()}-${port}`, address: this.address, port, virtualHosts: [] };
+    if (protocol === 'HTTPS') {
+      const certificates = onPort.flatMap((ls) => ls.certificates);
+      use({ backends: [], secrets: certificates.map((c) => c.secret) });
+      l.tls = { certificates: certificates.map((c) => structuredClone(c.ref)) };
+    }
+    const byHost = new Map<string, HttpContribution[]>();
+    for (const c of this.http) {
+      if (!onPort.includes(c.listener)) continue;
+      use(c.needs);
+      const list = byHost.get(c.hostname) ?? [];
+      list.push(c);
+      byHost.set(c.hostname, list);
+    }
+    const hostnames = [...byHost.keys()].sort(compareHosts);
+    l.virtualHosts = hostnames.map((host): VirtualHost => ({ name: host, domains: [host], routes: this.hostRoutes(host, onPort, byHost) }));
+    return l;
+  }
+
+  /**
+   * Routes for one virtual host. Envoy picks a single virtual host per request
+   * and never falls through, so the host also carries the routes of broader
+   * hostnames (`*.example.com`, `*`) — after its own, as Gateway API ranks the
+   * most specific hostname first. Only the most specific listener covering the
+   * host contributes: Gateway API hands a request to that listener alone.
+   */
+  private hostRoutes(host: string, onPort: ListenerState[], byHost: Map<string, HttpContribution[]>): Route[] {
+    const owners = mostSpecificListeners(host, onPort);
+    const candidates = [...byHost]
+      .filter(([pattern]) => hostCovers(pattern, host))
+      .flatMap(([, list]) => list.filter((c) => owners.includes(c.listener)))
+      .flatMap((c) => c.entries.map((e) => ({ e, h: c.hostname })))
+      .sort((a, b) => compareHostSpecificity(a.h, b.h) || comparePrecedence(a.e.key, b.e.key));
+    const seen = new Set<string>();
+    const routes: Route[] = [];
+    for (const { e } of candidates) {
+      // A route reaches a host once, however many of its hostnames or listeners lead here.
+      if (seen.has(e.route.name)) continue;
+      seen.add(e.route.name);
+      // Copies: one route may serve several hosts, listeners and groups; consumers get independent values.
+      routes.push(structuredClone(e.route));
+    }
+    return routes;
+  }
+
+  private tcpListener(port: number, protocol: string, onPort: ListenerState[], use: (n: Needs) => void): TcpListener {
+    const routes = new Map<string, TcpRoute>();
+    for (const c of this.tcp) {
+      if (!onPort.includes(c.listener)) continue;
+      use(c.needs);
+      const seen = routes.get(c.route.name);
+      if (!seen) {
+        routes.set(c.route.name, structuredClone(c.route));
+      } else if (seen.sniHostnames && c.route.sniHostnames) {
+        // The same TLSRoute through two listeners of this port: serve the union of their SNI names.
+        for (const h of c.route.sniHostnames) if (!seen.sniHostnames.includes(h)) seen.sniHostnames.push(h);
+      }
+    }
+    return { name: `${protocol.toLowerCase()}-${port}`, address: this.address, port, routes: [...routes.values()] };
+  }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Whether routes for `pattern` (`*`, `*.x`, or exact) also answer requests for `host`. */
+function hostCovers(pattern: string, host: string): boolean {
+  return pattern === '*' || pattern === host || hostnameMatches(pattern, host);
+}
+
+/** Gateway API: more characters of non-wildcard hostname first, then more characters of hostname. */
+function compareHostSpecificity(a: string, b: string): number {
+  const exact = (h: string) => (h.startsWith('*') ? 0 : h.length);
+  const chars = (h: string) => (h === '*' ? 0 : h.length);
+  return exact(b) - exact(a) || chars(b) - chars(a);
+}
+
+/** The listeners of a port whose own hostname covers `host` most specifically (exact, then longest wildcard, then none). */
+function mostSpecificListeners(host: string, listeners: ListenerState[]): ListenerState[] {
+  const rank = (l: ListenerState) => {
+    if (l.hostname === undefined) return 0;
+    if (!hostCovers(l.hostname, host)) return -1;
+    return l.hostname.startsWith('*') ? l.hostname.length : 10_000 + l.hostname.length;
+  };
+  const best = Math.max(...listeners.map(rank));
+  return listeners.filter((l) => rank(l) === best);
+}
+
+/** Exact hosts first, then wildcards, `*` last; alphabetical within each. */
+function compareHosts(a: string, b: string): number {
+  const rank = (h: string) => (h === '*' ? 2 : h.startsWith('*.') ? 1 : 0);
+  return rank(a) - rank(b) || compare(a, b);
+}

@@ -1,0 +1,98 @@
+// The Gateway API translator: resources in, one ProxyGroup per Gateway plus statuses and errors out.
+import type { SourcedObject } from '@tidegate/common';
+import { getLogger } from '@tidegate/common';
+import { validateProxyGroup, type ProxyGroup } from '@tidegate/ir';
+import {
+  BackendPolicies,
+  BackendPolicyKind,
+  EndpointSliceKind,
+  ErrorSink,
+  NamespaceKind,
+  ResourceIndex,
+  SecretKind,
+  ServiceBackends,
+  ServiceKind,
+  type KindSchema,
+  type Problem,
+} from '../resources';
+import { ClientTrafficPolicyKind, applyClientTrafficPolicies } from './client-traffic-policy';
+import type { Context } from './context';
+import { buildGateways } from './gateway';
+import { GatewayClassKind, translateGatewayClasses } from './gateway-class';
+import { GatewayKind } from './gateway-schema';
+import { gatewayStatus } from './gateway-status';
+import { GrpcTargetKind, translateGrpcTargets } from './grpc-target';
+import { translateHttpRoutes } from './http-route';
+import { HTTPRouteFilterKind } from './http-route-filter';
+import { HTTPRouteKind } from './http-route-schema';
+import { translateL4Routes } from './l4-routes';
+import { ReferenceGrantKind } from './reference-grant';
+import { TCPRouteKind } from './tcp-route';
+import { TLSRouteKind } from './tls-route';
+import type { TranslateOptions, TranslationResult } from './types';
+
+const log = getLogger('gateway-api');
+
+/** Every kind this translator reads; objects of other kinds are left to other translators. */
+export const GATEWAY_API_KINDS: ReadonlyArray<KindSchema<unknown>> = [
+  GatewayClassKind,
+  GatewayKind,
+  HTTPRouteKind,
+  TCPRouteKind,
+  TLSRouteKind,
+  ReferenceGrantKind,
+  ServiceKind,
+  EndpointSliceKind,
+  SecretKind,
+  NamespaceKind,
+  BackendPolicyKind,
+  ClientTrafficPolicyKind,
+  HTTPRouteFilterKind,
+  GrpcTargetKind,
+];
+
+/**
+ * Translates Gateway API resources (and Tidegate's own policy kinds) into IR.
+ * Pure: the same objects always give the same result. A mistake in one object
+ * becomes an error and a status condition on it; everything else still translates.
+ */
+export function translateGatewayApi(objects: readonly SourcedObject[], options: TranslateOptions): TranslationResult {
+  const sink = new ErrorSink();
+  const index = new ResourceIndex(objects, GATEWAY_API_KINDS, sink);
+  const policies = new BackendPolicies(index, sink);
+  const ctx: Context = { index, sink, options, services: new ServiceBackends(index, policies), gateways: new Map() };
+
+  const classes = translateGatewayClasses(index, options.controllerName);
+  ctx.gateways = buildGateways(ctx, classes.ours);
+  const statuses = [
+    ...classes.statuses,
+    ...applyClientTrafficPolicies(ctx),
+    ...translateHttpRoutes(ctx),
+    ...translateL4Routes(ctx, TCPRouteKind, false),
+    ...translateL4Routes(ctx, TLSRouteKind, true),
+    ...translateGrpcTargets(ctx),
+    ...policies.statuses(),
+  ];
+
+  const proxyGroups: ProxyGroup[] = [];
+  for (const gw of ctx.gateways.values()) {
+    let notProgrammed: Problem | undefined;
+    if (!gw.notAccepted) {
+      const group = gw.builder.build(gw.listeners);
+      const valid = validateProxyGroup(group);
+      if (valid.ok) {
+        proxyGroups.push(group);
+      } else {
+        // A translator bug, not a user mistake: keep the Gateway out rather than hand on broken IR.
+        log.error({ gateway: gw.key, issues: valid.issues }, 'translated ProxyGroup failed IR validation');
+        for (const issue of valid.issues) sink.add(gw.res, '', 'internal-error', `${issue.path}: ${issue.message}`);
+        notProgrammed = { reason: 'Invalid', message: 'internal error: generated configuration is invalid' };
+      }
+    }
+    statuses.push(gatewayStatus(gw, notProgrammed));
+  }
+  statuses.sort((a, b) => compare(`${a.kind}/${a.namespace ?? ''}/${a.name}`, `${b.kind}/${b.namespace ?? ''}/${b.name}`));
+  return { proxyGroups, statuses, errors: sink.sorted() };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

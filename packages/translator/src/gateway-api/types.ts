@@ -1,0 +1,20 @@
+// Inputs and outputs of the Gateway API translator.
+import type { ObjectStatus } from '@tidegate/common';
+import type { ProxyGroup } from '@tidegate/ir';
+import type { TranslationError } from '../resources';
+
+export interface TranslateOptions {
+  /** GatewayClasses whose spec.controllerName equals this are ours, e.g. `tidegate.io/gateway-controller`. */
+  controllerName: string;
+  /** Where listeners bind when a Gateway has no IPAddress in spec.addresses, e.g. `0.0.0.0`. */
+  defaultListenAddress: string;
+}
+
+export interface TranslationResult {
+  /** One per accepted Gateway of our classes, named `<namespace>/<name>`; each passes `validateProxyGroup`. */
+  proxyGroups: ProxyGroup[];
+  /** Status for every object we own (GatewayClass, Gateway, routes, Tidegate policies), sorted by kind/namespace/name. */
+  statuses: ObjectStatus[];
+  /** Every user mistake found, with object, source file and field path. */
+  errors: TranslationError[];
+}

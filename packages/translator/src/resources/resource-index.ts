@@ -1,0 +1,125 @@
+// Validated, looked-up-by-name view of the objects a translator reads; everything else is ignored.
+import type { KubeObject, SourceRef, SourcedObject } from '@tidegate/common';
+import type { KindSchema } from './kind-schema';
+import type { ErrorSink, ObjectRef } from './translation-error';
+import { fieldIssues } from './zod-issues';
+
+/** One object of a known kind whose body passed its schema. */
+export interface Resource<T> {
+  object: KubeObject;
+  source?: SourceRef;
+  ref: ObjectRef;
+  /** `''` for cluster-scoped kinds; defaults to `default` for namespaced ones. */
+  namespace: string;
+  name: string;
+  generation?: number;
+  creationTimestamp?: string;
+  body: T;
+}
+
+export type Lookup = 'valid' | 'invalid' | 'missing';
+
+const kindKey = (group: string, kind: string): string => `${group}/${kind}`;
+const objKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+const IGNORED_TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'status']);
+
+/**
+ * Validates every object of the given kinds once (errors go to the sink) and
+ * indexes the valid ones by kind, namespace and name. Objects of other kinds
+ * belong to other translators and are skipped silently.
+ */
+export class ResourceIndex {
+  private readonly valid = new Map<string, Map<string, Resource<unknown>>>();
+  private readonly invalid = new Map<string, Set<string>>();
+
+  constructor(objects: readonly SourcedObject[], kinds: ReadonlyArray<KindSchema<unknown>>, sink: ErrorSink) {
+    const byKind = new Map(kinds.map((k) => [kindKey(k.group, k.kind), k]));
+    for (const k of byKind.keys()) {
+      this.valid.set(k, new Map());
+      this.invalid.set(k, new Set());
+    }
+    const sorted = [...objects].sort((a, b) => compareObjects(a.object, b.object));
+    for (const sourced of sorted) this.add(sourced, byKind, sink);
+  }
+
+  /** Valid objects of a kind, sorted by namespace then name. */
+  list<T>(def: KindSchema<T>): Array<Resource<T>> {
+    return [...(this.valid.get(kindKey(def.group, def.kind))?.values() ?? [])] as Array<Resource<T>>;
+  }
+
+  /** A valid object by namespace and name (namespace is ignored for cluster-scoped kinds). */
+  get<T>(def: KindSchema<T>, namespace: string, name: string): Resource<T> | undefined {
+    const ns = def.clusterScoped ? '' : namespace;
+    return this.valid.get(kindKey(def.group, def.kind))?.get(objKey(ns, name)) as Resource<T> | undefined;
+  }
+
+  /** Whether an object exists and passed validation, exists but failed it, or is missing. */
+  lookup(def: KindSchema<unknown>, namespace: string, name: string): Lookup {
+    if (this.get(def, namespace, name)) return 'valid';
+    const ns = def.clusterScoped ? '' : namespace;
+    return this.invalid.get(kindKey(def.group, def.kind))?.has(objKey(ns, name)) ? 'invalid' : 'missing';
+  }
+
+  private add(sourced: SourcedObject, kinds: Map<string, KindSchema<unknown>>, sink: ErrorSink): void {
+    const { object, source } = sourced;
+    const [group, version] = splitApiVersion(object.apiVersion);
+    const def = kinds.get(kindKey(group, object.kind));
+    if (!def) return;
+    const name = object.metadata?.name;
+    const namespace = def.clusterScoped ? '' : (object.metadata?.namespace ?? 'default');
+    const ref: ObjectRef = def.clusterScoped ? { kind: object.kind, name } : { kind: object.kind, namespace, name };
+    const at = source ? { ref, source } : { ref };
+    const invalid = this.invalid.get(kindKey(group, object.kind)) as Set<string>;
+    const valid = this.valid.get(kindKey(group, object.kind)) as Map<string, Resource<unknown>>;
+    if (!name) {
+      sink.add(at, 'metadata.name', 'missing-field', 'required field is missing');
+      return;
+    }
+    const key = objKey(namespace, name);
+    if (valid.has(key) || invalid.has(key)) {
+      sink.add(at, '', 'duplicate-object', `${object.kind} ${namespace ? `${namespace}/` : ''}${name} is defined more than once; the first definition wins`);
+      return;
+    }
+    if (!def.versions.includes(version)) {
+      invalid.add(key);
+      sink.add(at, 'apiVersion', 'unsupported-version', `${object.apiVersion} is not supported; use ${def.versions.map((v) => (group ? `${group}/${v}` : v)).join(' or ')}`);
+      return;
+    }
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(object)) if (!IGNORED_TOP_LEVEL.has(k)) body[k] = v;
+    const parsed = def.body.safeParse(body);
+    if (!parsed.success) {
+      invalid.add(key);
+      for (const issue of fieldIssues(parsed.error.issues)) sink.add(at, issue.path, issue.code, issue.message);
+      return;
+    }
+    const resource: Resource<unknown> = { object, ref, namespace, name, body: parsed.data };
+    if (source) resource.source = source;
+    if (object.metadata.generation !== undefined) resource.generation = object.metadata.generation;
+    if (object.metadata.creationTimestamp !== undefined) resource.creationTimestamp = object.metadata.creationTimestamp;
+    valid.set(key, resource);
+  }
+}
+
+/** `gateway.networking.k8s.io/v1` → [group, version]; `v1` → ['', 'v1']. */
+export function splitApiVersion(apiVersion: string | undefined): [string, string] {
+  const text = apiVersion ?? '';
+  const slash = text.lastIndexOf('/');
+  return slash < 0 ? ['', text] : [text.slice(0, slash), text.slice(slash + 1)];
+}
+
+function compareObjects(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
+  const kb = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Orders resources oldest first, then by namespace/name (Gateway API's tie-breaker). */
+export function byAge(a: Resource<unknown>, b: Resource<unknown>): number {
+  const ta = a.creationTimestamp ?? '\uffff';
+  const tb = b.creationTimestamp ?? '\uffff';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ka = `${a.namespace}/${a.name}`;
+  const kb = `${b.namespace}/${b.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
