@@ -1,0 +1,173 @@
+// The gRPC xDS management server: ADS and per-type services, SotW and Delta, over one SnapshotCache.
+import * as grpc from '@grpc/grpc-js';
+import type { Registry } from 'prom-client';
+import { getLogger } from '@tidegate/common';
+import { DeltaSession } from './delta-session';
+import { XdsServerError } from './errors';
+import { AckEvents } from './events';
+import { XdsMetrics } from './metrics';
+import { XDS_SERVICES, serviceDefinition, type XdsMethod } from './services';
+import type { DeltaRequest, SotwRequest } from './requests';
+import type { Session, SessionContext } from './session';
+import type { SnapshotCache } from './snapshot-cache';
+import { SotwSession } from './sotw-session';
+import type { ConnectedProxy, GroupOf, SyncStatusEntry, XdsAckListener, XdsNode } from './types';
+
+const log = getLogger('xds-server');
+
+const SHUTDOWN_GRACE_MS = 3000;
+
+export interface XdsServerOptions {
+  cache: SnapshotCache;
+  /** Where the `tidegate_xds_*` metrics are registered (one server per registry); omitted, they are kept private. */
+  registry?: Registry;
+  /** A proxy's group; default: `node.cluster` if non-empty, else `node.id`. */
+  groupOf?: GroupOf;
+}
+
+/** The default proxy grouping: `node.cluster`, or `node.id` when the cluster is empty. */
+export const defaultGroupOf: GroupOf = (node: XdsNode) => node.cluster || node.id;
+
+/**
+ * Serves every proxy the snapshot of its group. Each stream diffs against what it sent and
+ * pushes only changes, CDS → EDS → LDS → RDS → SDS; a slow stream never delays another.
+ */
+export class XdsServer {
+  private readonly server: grpc.Server;
+  private readonly sessions = new Set<Session>();
+  /** Open identified streams per node id (for the connected-proxies gauge). */
+  private readonly streamsPerNode = new Map<string, number>();
+  private readonly metrics: XdsMetrics;
+  private readonly acks = new AckEvents();
+  private readonly nacks = new AckEvents();
+  private readonly context: SessionContext;
+  private nextStreamId = 1;
+  private listening = false;
+  private closed = false;
+
+  constructor(options: XdsServerOptions) {
+    this.metrics = new XdsMetrics(options.registry);
+    this.context = {
+      cache: options.cache,
+      metrics: this.metrics,
+      acks: this.acks,
+      nacks: this.nacks,
+      groupOf: options.groupOf ?? defaultGroupOf,
+      onIdentified: (s) => this.identified(s),
+      onClosed: (s) => this.closedSession(s),
+    };
+    this.server = new grpc.Server({
+      // Notice proxies that vanished without closing their connection.
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    });
+    for (const service of XDS_SERVICES) {
+      const handlers: grpc.UntypedServiceImplementation = {};
+      for (const method of service.methods) {
+        const handler: grpc.handleBidiStreamingCall<SotwRequest | DeltaRequest, Buffer> = (call) => this.accept(call, method);
+        handlers[method.name] = handler;
+      }
+      this.server.addService(serviceDefinition(service), handlers);
+    }
+  }
+
+  /** Binds `host:port` (0 = ephemeral) and resolves with the bound port. */
+  listen(host: string, port: number): Promise<number> {
+    if (this.listening || this.closed) {
+      return Promise.reject(new XdsServerError('already-listening', 'the xDS server listens once'));
+    }
+    this.listening = true;
+    const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+        if (err) {
+          reject(new XdsServerError('listen-failed', `cannot listen on ${address}: ${err.message}`, { cause: err }));
+          return;
+        }
+        log.info({ address: host, port: bound }, 'xDS server listening');
+        resolve(bound);
+      });
+    });
+  }
+
+  /** Stops accepting streams, ends the open ones with OK and waits (bounded) for them to finish. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const drained = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    for (const session of [...this.sessions]) session.end();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), SHUTDOWN_GRACE_MS);
+    });
+    const late = await Promise.race([drained.then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (late) {
+      log.warn('xDS clients did not disconnect in time; forcing shutdown');
+      this.server.forceShutdown();
+    }
+  }
+
+  /** Per connected stream and subscribed type: versions sent and ACKed, and the last NACK. */
+  syncStatus(): SyncStatusEntry[] {
+    return [...this.sessions].flatMap((s) => s.status());
+  }
+
+  /** Proxies with at least one identified stream, by node id. */
+  connectedProxies(): ConnectedProxy[] {
+    const byNode = new Map<string, ConnectedProxy>();
+    for (const s of this.sessions) {
+      if (!s.node || s.group === undefined) continue;
+      let proxy = byNode.get(s.node.id);
+      if (!proxy) byNode.set(s.node.id, (proxy = { nodeId: s.node.id, group: s.group, streams: [] }));
+      proxy.streams.push({ streamId: s.id, protocol: s.protocol, types: s.subscribedTypes() });
+    }
+    return [...byNode.values()];
+  }
+
+  /** Number of open streams, identified or not (leak checks). */
+  streamCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Calls `listener` on every ACK; returns the function that removes it. */
+  onAck(listener: XdsAckListener): () => void {
+    return this.acks.add(listener);
+  }
+
+  /** Calls `listener` on every NACK; returns the function that removes it. */
+  onNack(listener: XdsAckListener): () => void {
+    return this.nacks.add(listener);
+  }
+
+  private accept(call: grpc.ServerDuplexStream<SotwRequest | DeltaRequest, Buffer>, method: XdsMethod): void {
+    if (this.closed) {
+      call.end();
+      return;
+    }
+    const id = this.nextStreamId++;
+    const session: Session =
+      method.protocol === 'sotw'
+        ? new SotwSession(id, call as grpc.ServerDuplexStream<SotwRequest, Buffer>, this.context, method.typeUrl)
+        : new DeltaSession(id, call as grpc.ServerDuplexStream<DeltaRequest, Buffer>, this.context, method.typeUrl);
+    this.sessions.add(session);
+    session.start();
+  }
+
+  private identified(session: Session): void {
+    const nodeId = session.node!.id;
+    this.streamsPerNode.set(nodeId, (this.streamsPerNode.get(nodeId) ?? 0) + 1);
+    this.metrics.connectedProxies.set(this.streamsPerNode.size);
+  }
+
+  private closedSession(session: Session): void {
+    this.sessions.delete(session);
+    const nodeId = session.node?.id;
+    if (nodeId === undefined) return;
+    const n = (this.streamsPerNode.get(nodeId) ?? 1) - 1;
+    if (n > 0) this.streamsPerNode.set(nodeId, n);
+    else this.streamsPerNode.delete(nodeId);
+    this.metrics.connectedProxies.set(this.streamsPerNode.size);
+  }
+}
