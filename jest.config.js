@@ -8,4 +8,5 @@ module.exports = {
   testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/e2e/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

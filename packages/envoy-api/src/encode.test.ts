@@ -52,3 +52,18 @@ describe('encodeResource', () => {
     expect(a.value.version).not.toBe(c.value.version);
   });
 });
+
+describe('well-known types inside resources', () => {
+  it('rejects a Struct value written with a snake_case field name (it would encode as empty)', () => {
+    const r = encodeResource(TypeUrl.Cluster, 'c', { name: 'c', metadata: { filter_metadata: { x: { fields: { k: { string_value: 'v' } } } } } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues[0]).toMatchObject({ code: 'unknown-field', path: 'c:metadata.filter_metadata.x.fields.k.string_value' });
+  });
+
+  it('keeps a Struct value written as protobufjs names it', () => {
+    const r = encodeResource(TypeUrl.Cluster, 'c', { name: 'c', metadata: { filter_metadata: { x: { fields: { k: { stringValue: 'v' } } } } } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(decodeToObject(TypeUrl.Cluster, r.value.value)).toMatchObject({ metadata: { filter_metadata: { x: { fields: { k: { stringValue: 'v' } } } } } });
+  });
+});

@@ -12,7 +12,6 @@ export function checkMessage(type: protobuf.Type, value: unknown, path: string, 
   }
   const full = type.fullName;
   if (full === '.google.protobuf.Any') return checkAny(value as Record<string, unknown>, path, issues);
-  if (full === '.google.protobuf.Struct' || full === '.google.protobuf.Value') return;
   const oneofsSeen = new Map<string, string>();
   for (const [key, fieldValue] of Object.entries(value)) {
     const field = type.fields[key];

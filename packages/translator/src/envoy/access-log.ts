@@ -26,9 +26,13 @@ const JSON_FIELDS: Record<string, string> = {
   upstream_host: '%UPSTREAM_HOST%',
 };
 
-/** A google.protobuf.Struct of strings, in the message form protobufjs encodes. */
+/**
+ * A google.protobuf.Struct of strings, in the message form protobufjs encodes. Its
+ * well-known types keep protobufjs' camelCase names (`stringValue`), unlike Envoy's
+ * own messages, which are loaded with snake_case.
+ */
 function stringStruct(fields: Record<string, string>): EnvoyObject {
-  return { fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { string_value: v }])) };
+  return { fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { stringValue: v }])) };
 }
 
 /**

@@ -134,7 +134,7 @@ export class ProxyGroupBuilder {
       byHost.set(c.hostname, list);
     }
     const hostnames = [...byHost.keys()].sort(compareHosts);
-    l.virtualHosts = hostnames.map((host): VirtualHost => ({ name: host, domains: [host], routes: this.hostRoutes(host, onPort, byHost) }));
+    l.virtualHosts = hostnames.map((host): VirtualHost => ({ name: host, domains: [host], routes: this.hostRoutes(host, onPort, byHost).map((r) => withRedirectPort(r, port)) }));
     return l;
   }
 
@@ -210,4 +210,16 @@ function mostSpecificListeners(host: string, listeners: ListenerState[]): Listen
 function compareHosts(a: string, b: string): number {
   const rank = (h: string) => (h === '*' ? 2 : h.startsWith('*.') ? 1 : 0);
   return rank(a) - rank(b) || compare(a, b);
+}
+
+/**
+ * Gateway API: a redirect without a port goes to the scheme's well-known port when it
+ * changes the scheme, else to the listener's port (the translator to Envoy drops the
+ * well-known ports from Location, as the spec asks).
+ */
+function withRedirectPort(route: Route, listenerPort: number): Route {
+  const action = route.action;
+  if (action.kind !== 'redirect' || action.port !== undefined) return route;
+  const port = action.scheme ? (action.scheme === 'https' ? 443 : 80) : listenerPort;
+  return { ...route, action: { ...action, port } };
 }

@@ -1,0 +1,61 @@
+// YAML builders for e2e configuration: a Gateway and Services whose endpoints are local echo servers.
+
+export const GATEWAY_CLASS = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: { name: tidegate }
+spec: { controllerName: tidegate.io/gateway-controller }
+`;
+
+export function gateway(name: string, listeners: string): string {
+  return `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: ${name}, namespace: default }
+spec:
+  gatewayClassName: tidegate
+  listeners:
+${listeners}
+`;
+}
+
+export function httpListener(name: string, port: number, hostname?: string): string {
+  return `    - name: ${name}
+      protocol: HTTP
+      port: ${port}${hostname ? `\n      hostname: "${hostname}"` : ''}
+`;
+}
+
+/** A Service plus an EndpointSlice pointing at local ports (one endpoint per port). */
+export function service(name: string, ports: number[], opts: { servicePort?: number; addresses?: string[] } = {}): string {
+  const servicePort = opts.servicePort ?? 80;
+  const endpoints = ports.map((p, i) => ({ address: opts.addresses?.[i] ?? '127.0.0.1', port: p }));
+  // Kubernetes slices hold one port list for all endpoints, so each distinct port gets its own slice.
+  const slices = endpoints.map(
+    (e, i) => `
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ${name}-${i}
+  namespace: default
+  labels: { kubernetes.io/service-name: ${name} }
+addressType: IPv4
+ports: [{ name: http, port: ${e.port} }]
+endpoints:
+  - addresses: ["${e.address}"]
+    conditions: { ready: true }
+`,
+  );
+  return [
+    `
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: default }
+spec:
+  ports: [{ name: http, port: ${servicePort} }]
+`,
+    ...slices,
+  ].join('\n---\n');
+}
+
+export const docs = (...parts: string[]): string => parts.join('\n---\n');

@@ -1,0 +1,52 @@
+// Runs a whole standalone Tidegate in-process (file provider, xDS, real bundled Envoy) on a temp directory.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ControlPlane } from '@tidegate/tidegate';
+import { firstValueFrom, filter } from 'rxjs';
+
+export interface StandaloneHarness {
+  plane: ControlPlane;
+  dir: string;
+  /** Writes (or replaces) a file in the config dir and waits until it has been translated and published. */
+  write(file: string, content: string): Promise<void>;
+  remove(file: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStandalone(
+  files: Record<string, string>,
+  options: { protocol?: 'sotw' | 'delta'; envoy?: boolean } = {},
+): Promise<StandaloneHarness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidegate-e2e-'));
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  const plane = new ControlPlane({
+    configDir: dir,
+    xds: { host: '127.0.0.1', port: 0 },
+    admin: { host: '127.0.0.1', port: 0 },
+    defaultListenAddress: '127.0.0.1',
+    ...(options.envoy === false
+      ? {}
+      : { envoy: { protocol: options.protocol ?? 'delta', adminPortBase: 0, logLevel: 'warning', drainSeconds: 0 } }),
+  });
+  await plane.start();
+  const nextPublish = () => firstValueFrom(plane.published.pipe(filter(() => true)));
+  return {
+    plane,
+    dir,
+    async write(file, content) {
+      const published = nextPublish();
+      fs.writeFileSync(path.join(dir, file), content);
+      await published;
+    },
+    async remove(file) {
+      const published = nextPublish();
+      fs.rmSync(path.join(dir, file));
+      await published;
+    },
+    async close() {
+      await plane.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

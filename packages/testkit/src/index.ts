@@ -1,0 +1,3 @@
+export * from './echo-server';
+export * from './certificates';
+export * from './grpc-echo';

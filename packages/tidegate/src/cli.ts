@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The `tidegate` command line.
+import { Command } from 'commander';
+import { controllerCommand, standaloneCommand } from './commands/standalone';
+import { envoyCommand } from './commands/envoy';
+import { statusCommand } from './commands/status';
+
+const program = new Command('tidegate')
+  .description('Tidegate: an API gateway control plane for stock Envoy')
+  .version(require('../package.json').version as string)
+  .addCommand(standaloneCommand())
+  .addCommand(controllerCommand())
+  .addCommand(envoyCommand())
+  .addCommand(statusCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`tidegate: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+// Flag parsers shared by the commands.
+import { InvalidArgumentError } from 'commander';
+
+export function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port (0-65535)`);
+  return n;
+}
+
+export function hostPort(value: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`"${value}" is not HOST:PORT`);
+  return { host: m[1]!, port: port(m[2]!) };
+}
+
+export function oneOf<T extends string>(...allowed: T[]): (value: string) => T {
+  return (value) => {
+    if (!(allowed as string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

@@ -1,0 +1,156 @@
+// The composition root: starts every stage in a fixed order and stops them in reverse.
+import { Subscription, Subject } from 'rxjs';
+import { Topic, getLogger, type ResourceSnapshot } from '@tidegate/common';
+import type { ProxyGroup } from '@tidegate/ir';
+import { FileProvider, type Provider } from '@tidegate/providers';
+import { SnapshotCache, XdsServer } from '@tidegate/xds-server';
+import { AdminServer } from './admin/admin-server';
+import { createMetrics, type Metrics } from './admin/metrics';
+import { EnvoyFleet, type EnvoyFleetOptions } from './envoy-fleet';
+import { translateResources, type TranslatedState } from './pipeline/translate';
+import { SnapshotPublisher, type PublishReport } from './pipeline/publish';
+
+const log = getLogger('control-plane');
+
+export const CONTROLLER_NAME = 'tidegate.io/gateway-controller';
+
+export interface ControlPlaneOptions {
+  /** Standalone source: a directory of Kubernetes-style YAML. */
+  configDir?: string;
+  xds: { host: string; port: number };
+  admin: { host: string; port: number };
+  /** Where Gateway listeners bind when a Gateway names no address. */
+  defaultListenAddress: string;
+  /**
+   * Quiet time after a resource change before translating. Small, because the file
+   * provider already debounces editor bursts; `maxWaitMs` caps the delay under a
+   * constant stream of changes.
+   */
+  coalesce?: { debounceMs: number; maxWaitMs: number };
+  /** Run and supervise one bundled Envoy per proxy group (standalone). */
+  envoy?: EnvoyFleetOptions;
+}
+
+export class ControlPlane {
+  readonly metrics: Metrics = createMetrics();
+  readonly cache = new SnapshotCache();
+  readonly xds: XdsServer;
+  /** Every translation result, for status views and tests. */
+  readonly translated = new Topic<TranslatedState>('translated');
+  /** Every publish, after the snapshot cache was updated. */
+  readonly published = new Subject<PublishReport>();
+  readonly providers: Provider[] = [];
+  private readonly admin: AdminServer;
+  private readonly publisher: SnapshotPublisher;
+  private fleet?: EnvoyFleet;
+  private subscription?: Subscription;
+  private ready = false;
+  xdsPort = 0;
+  adminPort = 0;
+
+  constructor(private readonly options: ControlPlaneOptions) {
+    this.xds = new XdsServer({ cache: this.cache, registry: this.metrics.registry });
+    this.admin = new AdminServer(this);
+    this.publisher = new SnapshotPublisher(this.cache, this.metrics);
+    if (options.configDir) this.providers.push(new FileProvider({ dir: options.configDir }));
+  }
+
+  async start(): Promise<void> {
+    this.adminPort = await this.admin.listen(this.options.admin.host, this.options.admin.port);
+    this.xdsPort = await this.xds.listen(this.options.xds.host, this.options.xds.port);
+    log.info({ xds: `${this.options.xds.host}:${this.xdsPort}`, admin: `${this.options.admin.host}:${this.adminPort}` }, 'control plane listening');
+    if (this.options.envoy) {
+      this.fleet = new EnvoyFleet({ ...this.options.envoy, xds: { host: connectHost(this.options.xds.host), port: this.xdsPort } });
+      await this.fleet.prepare();
+    }
+    const firstPublish = new Promise<void>((resolve) => {
+      const s = this.published.subscribe(() => {
+        resolve();
+        s.unsubscribe();
+      });
+    });
+    for (const provider of this.providers) await provider.start();
+    this.subscription = this.wire();
+    await firstPublish;
+    this.ready = true;
+  }
+
+  /** provider topics → translate → publish → (standalone) reconcile the Envoy fleet. */
+  private wire(): Subscription {
+    const merged = new Topic<ResourceSnapshot>('resources');
+    const subs = new Subscription();
+    const latest = new Map<Provider, ResourceSnapshot>();
+    for (const provider of this.providers) {
+      subs.add(
+        provider.resources.subscribe((snapshot) => {
+          latest.set(provider, snapshot);
+          if (latest.size < this.providers.length) return; // publish only once every source is complete
+          merged.publish({
+            objects: [...latest.values()].flatMap((s) => s.objects),
+            errors: [...latest.values()].flatMap((s) => s.errors),
+          });
+        }),
+      );
+    }
+    if (this.providers.length === 0) merged.publish({ objects: [], errors: [] });
+    const coalesce = this.options.coalesce ?? { debounceMs: 10, maxWaitMs: 1000 };
+    subs.add(merged.subscribe((snapshot) => this.apply(snapshot), coalesce));
+    return subs;
+  }
+
+  private apply(snapshot: ResourceSnapshot): void {
+    const stop = this.metrics.translationSeconds.startTimer();
+    const state = translateResources(snapshot, {
+      controllerName: CONTROLLER_NAME,
+      defaultListenAddress: this.options.defaultListenAddress,
+    });
+    const report = this.publisher.publish(state.proxyGroups);
+    stop();
+    this.translated.publish(state);
+    this.metrics.configErrors.set(state.errors.length);
+    this.metrics.proxyGroups.set(this.cache.groups().length);
+    for (const e of state.errors) {
+      log.warn({ object: e.object, file: e.source?.file, path: e.path, code: e.code }, e.message);
+    }
+    for (const provider of this.providers) {
+      provider.writeStatus?.(state.statuses).catch((err: unknown) => log.error({ err }, 'status write failed'));
+    }
+    this.fleet?.reconcile(this.cache.groups()).catch((err: unknown) => log.error({ err }, 'envoy fleet reconcile failed'));
+    this.published.next(report);
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  currentIr(): ProxyGroup[] {
+    return this.translated.value?.proxyGroups ?? [];
+  }
+
+  statusReport(): { statuses: unknown[]; errors: unknown[] } {
+    const state = this.translated.value;
+    return { statuses: state?.statuses ?? [], errors: state?.errors ?? [] };
+  }
+
+  /** Envoys the standalone fleet runs, by proxy group. */
+  envoys(): ReturnType<EnvoyFleet['list']> {
+    return this.fleet?.list() ?? [];
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.fleet?.stopAll();
+    this.subscription?.unsubscribe();
+    for (const provider of [...this.providers].reverse()) await provider.stop();
+    await this.xds.close();
+    await this.admin.close();
+    this.published.complete();
+  }
+}
+
+/** A wildcard bind address is not somewhere Envoy can connect to. */
+function connectHost(bindHost: string): string {
+  if (bindHost === '0.0.0.0') return '127.0.0.1';
+  if (bindHost === '::') return '::1';
+  return bindHost;
+}

@@ -1,0 +1,50 @@
+// Stage 2: resources in, IR and user-facing errors/status out (pure; no I/O).
+import type { ObjectStatus, ResourceSnapshot } from '@tidegate/common';
+import type { ProxyGroup } from '@tidegate/ir';
+import { validateProxyGroup } from '@tidegate/ir';
+import { translateGatewayApi, type TranslationError } from '@tidegate/translator';
+
+export interface TranslateSettings {
+  controllerName: string;
+  defaultListenAddress: string;
+}
+
+/** Everything the translators made of one resource snapshot. */
+export interface TranslatedState {
+  proxyGroups: ProxyGroup[];
+  statuses: ObjectStatus[];
+  /** User mistakes: each names the object, file and field. Translation of the rest went on. */
+  errors: TranslationError[];
+}
+
+export function translateResources(snapshot: ResourceSnapshot, settings: TranslateSettings): TranslatedState {
+  const gatewayApi = translateGatewayApi(snapshot.objects, settings);
+  const errors: TranslationError[] = [
+    ...snapshot.errors.map((e) => ({
+      object: { kind: e.object?.kind ?? '', namespace: e.object?.namespace, name: e.object?.name ?? '' },
+      source: e.source,
+      path: e.path,
+      message: e.message,
+      code: 'provider-error',
+    })),
+    ...gatewayApi.errors,
+  ];
+  // A group that fails IR validation is a translator bug, not a user mistake: it is
+  // dropped here (the publisher keeps serving that group's last good snapshot).
+  const proxyGroups: ProxyGroup[] = [];
+  for (const group of gatewayApi.proxyGroups) {
+    const checked = validateProxyGroup(group);
+    if (checked.ok) proxyGroups.push(group);
+    else {
+      for (const issue of checked.issues) {
+        errors.push({
+          object: { kind: 'ProxyGroup', name: group.name },
+          path: issue.path,
+          message: `internal: invalid IR: ${issue.message}`,
+          code: issue.code,
+        });
+      }
+    }
+  }
+  return { proxyGroups, statuses: gatewayApi.statuses, errors };
+}

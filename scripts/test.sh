@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the suite needs (npm packages, the pinned Envoy), type-checks,
+# then runs every unit, golden and end-to-end test. Real components are required:
+# a missing one fails the run, it is never skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+npx tsc -p tsconfig.check.json
+node scripts/ensure-components.js
+npx jest --ci "$@"
