@@ -2,7 +2,7 @@
 import * as protobuf from 'protobufjs';
 import { createHash } from 'node:crypto';
 import { type Issue, type Result, fail, ok } from '@tidegate/common';
-import { envoyRoot, messageType } from './proto-root';
+import { messageType } from './proto-root';
 import { messageNameOf } from './type-urls';
 import { checkMessage } from './strict-check';
 
@@ -19,7 +19,7 @@ export interface EncodedResource {
 }
 
 let anyType: protobuf.Type | undefined;
-const anyMessage = (): protobuf.Type => (anyType ??= envoyRoot().lookupType('google.protobuf.Any'));
+const anyMessage = (): protobuf.Type => (anyType ??= messageType('google.protobuf.Any'));
 
 /**
  * Checks and encodes one resource given as a plain object in Envoy's field names

@@ -86,7 +86,23 @@ export function envoyRoot(): protobuf.Root {
   return root;
 }
 
-/** Looks up a message type by its full name (without the type URL prefix). */
+const typesByName = new Map<string, protobuf.Type>();
+
+/** Looks up a message type by its full name (without the type URL prefix); throws if unknown. */
 export function messageType(fullName: string): protobuf.Type {
-  return envoyRoot().lookupType(fullName);
+  let type = typesByName.get(fullName);
+  if (!type) {
+    type = envoyRoot().lookupType(fullName);
+    typesByName.set(fullName, type);
+  }
+  return type;
+}
+
+/** The message type a type URL names, or undefined when the loaded protos lack it. */
+export function typeForUrl(typeUrl: string): protobuf.Type | undefined {
+  try {
+    return messageType(typeUrl.slice(typeUrl.lastIndexOf('/') + 1));
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Secret } from '@tidegate/ir';
 import { defineKind } from './kind-schema';
+import { certificateProblem, keyPairProblem } from './pem-check';
 import type { Resource, ResourceIndex } from './resource-index';
 
 export const SecretKind = defineKind({
@@ -40,12 +41,8 @@ export function resolveCertificateSecret(index: ResourceIndex, namespace: string
   const key = secretValue(res, 'tls.key');
   if (!chain.ok) return chain;
   if (!key.ok) return key;
-  if (!chain.value.includes('-----BEGIN CERTIFICATE-----')) {
-    return { ok: false, message: `Secret ${namespace}/${name}: tls.crt is not a PEM certificate` };
-  }
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key.value)) {
-    return { ok: false, message: `Secret ${namespace}/${name}: tls.key is not a PEM private key` };
-  }
+  const problem = keyPairProblem(chain.value, key.value);
+  if (problem) return { ok: false, message: `Secret ${namespace}/${name}: ${problem}` };
   return {
     ok: true,
     secret: { name: certificateSecretName(namespace, name), type: 'certificate', certificateChain: chain.value, privateKey: key.value },
@@ -58,9 +55,8 @@ export function resolveCaSecret(index: ResourceIndex, namespace: string, name: s
   if (!found.ok) return found;
   const ca = secretValue(found.secret, 'ca.crt');
   if (!ca.ok) return ca;
-  if (!ca.value.includes('-----BEGIN CERTIFICATE-----')) {
-    return { ok: false, message: `Secret ${namespace}/${name}: ca.crt is not a PEM certificate` };
-  }
+  const problem = certificateProblem(ca.value);
+  if (problem) return { ok: false, message: `Secret ${namespace}/${name}: ca.crt ${problem}` };
   return { ok: true, secret: { name: caSecretName(namespace, name), type: 'ca', caCertificate: ca.value } };
 }
 
