@@ -35,6 +35,7 @@ spec:
 `,
     ),
   });
+  expect(tg.errors()).toEqual([]);
   admin = tg.plane.adminPort;
   await waitFor(async () => {
     const syncz = (await httpRequest(admin, '/debug/syncz')).json as Array<{ type: string; versionAcked?: string }>;

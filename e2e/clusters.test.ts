@@ -69,7 +69,7 @@ spec:
       caSecret('wrong-ca', otherCa.cert),
     ),
     'policies.yaml': docs(
-      policy('hashed', 'hashed', '  loadBalancer: { policy: RingHash }\n  hashPolicy: [{ header: { name: x-user } }]'),
+      policy('hashed', 'hashed', '  loadBalancer: { policy: RingHash }\n  hashPolicy: [{ header: x-user }]'),
       policy('maglev', 'maglev', '  loadBalancer: { policy: Maglev }\n  hashPolicy: [{ cookie: { name: session, ttl: 60s } }]'),
       policy('least', 'least', '  loadBalancer: { policy: LeastRequest }'),
       policy('random', 'random', '  loadBalancer: { policy: Random }'),
@@ -91,6 +91,7 @@ spec:
 ${rule('/rr', 'rr')}${rule('/hashed', 'hashed')}${rule('/maglev', 'maglev')}${rule('/least', 'least')}${rule('/random', 'random')}${rule('/h2', 'h2')}${rule('/tidegate.testing.v1.Echo', 'grpc')}${rule('/tls-ok', 'tls-ok')}${rule('/tls-bad', 'tls-bad')}${rule('/outlier', 'outlier')}${rule('/checked', 'checked')}${rule('/breaker', 'breaker')}${rule('/dns', 'dns', rr1.port)}`,
   });
   sick.setStatus(503);
+  expect(tg.errors()).toEqual([]);
   await waitFor(async () => (await httpRequest(port, '/rr')).status === 200, 20_000, 'Envoy to serve');
 });
 

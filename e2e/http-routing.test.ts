@@ -116,6 +116,8 @@ beforeAll(async () => {
     'services.yaml': docs(service('svc-a', [a.port]), service('svc-b', [b.port]), service('svc-mirror', [mirror.port])),
     'routes.yaml': routes,
   });
+  // The one deliberate mistake: a rule whose Service does not exist.
+  expect(tg.errors()).toEqual([expect.objectContaining({ code: 'backend-not-found', path: 'spec.rules[3].backendRefs[0]' })]);
   await waitFor(async () => (await get('/exact')).status === 200, 20_000, 'Envoy to serve the routes');
 });
 

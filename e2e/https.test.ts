@@ -43,6 +43,7 @@ spec:
   rules: [{ backendRefs: [{ name: svc, port: 80 }] }]
 `,
   });
+  expect(tg.errors()).toEqual([]);
   await waitFor(() => peerName('shop.test').then((n) => n === 'shop.test'), 20_000, 'Envoy to serve TLS');
 });
 

@@ -58,6 +58,7 @@ spec:
   proxyProtocol: true
 `,
   });
+  expect(tg.errors()).toEqual([]);
   await waitFor(async () => (await httpRequest(plain, '/')).status === 200, 20_000, 'Envoy to serve');
   await waitFor(async () => (await httpRequest(tuned, '/')).status === 200, 10_000, 'the tuned listener');
 });

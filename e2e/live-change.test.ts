@@ -36,6 +36,7 @@ beforeAll(async () => {
     'services.yaml': docs(service('svc-a', [a.port]), service('svc-b', [b.port])),
     'routes.yaml': routes(0),
   });
+  expect(tg.errors()).toEqual([]);
   await waitFor(async () => (await httpRequest(port, '/live')).status === 200, 20_000, 'Envoy to serve');
 });
 

@@ -11,6 +11,8 @@ export interface StandaloneHarness {
   /** Writes (or replaces) a file in the config dir and waits until it has been translated and published. */
   write(file: string, content: string): Promise<void>;
   remove(file: string): Promise<void>;
+  /** Configuration errors of the current state (each names object, file and field). */
+  errors(): unknown[];
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startStandalone(
       fs.rmSync(path.join(dir, file));
       await published;
     },
+    errors: () => plane.statusReport().errors,
     async close() {
       await plane.stop();
       fs.rmSync(dir, { recursive: true, force: true });

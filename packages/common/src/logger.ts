@@ -16,16 +16,35 @@ function makeLogger(level: LogLevel): Logger {
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    ...(pretty ? { transport: undefined } : {}),
+    // Humans at a terminal get readable lines; everything else (files, pipes, log shippers) gets JSON.
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
   });
 }
+
+const children = new Map<string, Logger>();
 
 /** Replaces the process-wide root logger (the CLI calls this once with --log-level). */
 export function configureLogging(level: LogLevel): void {
   root = makeLogger(level);
+  children.clear();
 }
 
-/** A child logger tagged with the component that logs. */
+/**
+ * A logger tagged with the component that logs. Modules take theirs at load time, before
+ * the CLI has read --log-level, so the returned logger always writes through the current
+ * root rather than the one that existed when it was created.
+ */
 export function getLogger(component: string): Logger {
-  return root.child({ component });
+  const current = (): Logger => {
+    let child = children.get(component);
+    if (!child) children.set(component, (child = root.child({ component })));
+    return child;
+  };
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      const logger = current();
+      const value = Reflect.get(logger, prop, logger) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(logger) : value;
+    },
+  });
 }

@@ -40,7 +40,6 @@ export function envoyCommand(): Command {
         logLevel: flags.envoyLogLevel,
         logger: getLogger('envoy'),
       });
-      await envoy.start();
-      await runUntilSignal(() => envoy.stop());
+      await runUntilSignal(() => envoy.start(), () => envoy.stop());
     });
 }

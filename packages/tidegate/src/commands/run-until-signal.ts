@@ -1,20 +1,18 @@
-// Keeps a started service running until SIGINT/SIGTERM, then stops it once.
+// Runs a service until SIGINT/SIGTERM, then stops it once. Handlers are in place before
+// start() so a signal during start-up still shuts down cleanly.
 import { getLogger } from '@tidegate/common';
 
-export async function runUntilSignal(stop: () => Promise<void>): Promise<void> {
+export async function runUntilSignal(start: () => Promise<void>, stop: () => Promise<void>): Promise<void> {
   const log = getLogger('cli');
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'stopping');
-      stop().then(resolve, (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        resolve();
-      });
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  let signalled!: (signal: NodeJS.Signals) => void;
+  const signal = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve));
+  process.once('SIGINT', signalled);
+  process.once('SIGTERM', signalled);
+  const started = start();
+  const first = await Promise.race([started.then(() => undefined), signal]);
+  const which = first ?? (await signal);
+  log.info({ signal: which }, 'stopping');
+  // A failed start still stops whatever did start.
+  await started.catch(() => undefined);
+  await stop();
 }

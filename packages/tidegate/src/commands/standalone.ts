@@ -29,8 +29,8 @@ export function standaloneCommand(): Command {
   const cmd = new Command('standalone')
     .description('control plane + bundled Envoy (one per Gateway) from a directory of Kubernetes-style YAML')
     .requiredOption('--config-dir <dir>', 'directory of YAML resources, watched for changes')
-    .option('--http-port <port>', 'HTTP port of the default gateway (serves Ingress objects)', port, 8080)
-    .option('--https-port <port>', 'HTTPS port of the default gateway (serves Ingress objects)', port, 8443)
+    .option('--http-port <port>', 'HTTP port of the default gateway for Ingress objects (no effect until Ingress support lands)', port, 8080)
+    .option('--https-port <port>', 'HTTPS port of the default gateway for Ingress objects (no effect until Ingress support lands)', port, 8443)
     .option('--envoy-protocol <p>', 'how the bundled Envoy speaks xDS: sotw or delta', oneOf('sotw', 'delta'), 'delta')
     .option('--envoy-admin-port <port>', 'admin port of the first bundled Envoy (next ones count up; 0 = any free port)', port, 15000)
     .option('--envoy-log-level <level>', 'log level of the bundled Envoy', 'warning');
@@ -43,8 +43,7 @@ export function standaloneCommand(): Command {
       defaultListenAddress: flags.listenAddress,
       envoy: { protocol: flags.envoyProtocol, adminPortBase: flags.envoyAdminPort, logLevel: flags.envoyLogLevel },
     });
-    await plane.start();
-    await runUntilSignal(() => plane.stop());
+    await runUntilSignal(() => plane.start(), () => plane.stop());
   });
 }
 
@@ -60,7 +59,6 @@ export function controllerCommand(): Command {
       admin: { host: flags.adminAddress, port: flags.adminPort },
       defaultListenAddress: flags.listenAddress,
     });
-    await plane.start();
-    await runUntilSignal(() => plane.stop());
+    await runUntilSignal(() => plane.start(), () => plane.stop());
   });
 }
