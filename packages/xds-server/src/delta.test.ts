@@ -150,7 +150,8 @@ describe('Delta', () => {
   });
 
   it('keeps per-stream state per type, in one map keyed by type URL: CDS and LDS ACK independently', async () => {
-    h.cache.set(GROUP, resourceSet(cluster('a'), listener('l', 'r')));
+    // No clusters: nothing to warm, so LDS is not held behind the unanswered CDS response.
+    h.cache.set(GROUP, resourceSet(listener('l', 'r')));
     const s = open(CDS);
     const c = await s.next();
     s.send({ type_url: LDS });

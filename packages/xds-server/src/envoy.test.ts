@@ -1,7 +1,9 @@
-// A real Envoy on our ADS server, SotW and Delta: all types ACKed, clusters moved without warming stalls, one NACK, no resend loop.
+// A real Envoy on our ADS server, SotW and Delta: all types ACKed, clusters moved without warming stalls or 503s, one NACK, no resend loop.
+import * as http from 'node:http';
 import { TypeUrl } from '@tidegate/envoy-api';
 import { findEnvoy, startEnvoy, type RunningEnvoy } from './test-support/envoy';
 import { eventually, metricValue, startHarness, type Harness } from './test-support/harness';
+import { get, startBackend, startLoad, type Backend, type LoadResult } from './test-support/http-load';
 import { cla, cluster, listener, resourceSet, routeConfig } from './test-support/resources';
 import type { XdsAckEvent } from './types';
 
@@ -19,11 +21,14 @@ async function totalPushes(h: Harness): Promise<number> {
 describeWithEnvoy('a real Envoy', () => {
   let h: Harness;
   let envoy: RunningEnvoy | undefined;
+  let backends: Backend[] = [];
 
   afterEach(async () => {
     await envoy?.stop();
     envoy = undefined;
     await h.close();
+    await Promise.all(backends.map((b) => b.close()));
+    backends = [];
   });
 
   it.each(['GRPC', 'DELTA_GRPC'] as const)(
@@ -81,6 +86,65 @@ describeWithEnvoy('a real Envoy', () => {
       expect(cds?.lastNack?.version).toBe(nacks[0]!.version);
       // Envoy still runs the last good cluster.
       expect(await current.adminGet('/clusters')).toContain('api::127.0.0.1:8');
+    },
+    30_000,
+  );
+
+  // Regression: a snapshot that adds a cluster and routes to it made Envoy answer 503 while
+  // the route reached it before the new cluster's endpoints (the cluster was still warming).
+  it.each(['GRPC', 'DELTA_GRPC'] as const)(
+    'serves every request while routes move 20 times to clusters added in the same snapshot (%s)',
+    async (apiType) => {
+      h = await startHarness();
+      backends = await Promise.all(['a', 'odd', 'even'].map((name) => startBackend(name)));
+      const [a, odd, even] = backends as [Backend, Backend, Backend];
+      const routedTo = (name: string, backend: Backend) =>
+        resourceSet(cluster(name), cla(name, [['127.0.0.1', backend.port]]), listener('http', 'routes'), routeConfig('routes', name));
+      h.cache.set(GROUP, routedTo('a', a));
+      envoy = await startEnvoy({ bin: envoyBin!, xdsPort: h.port, nodeId: `envoy-load-${apiType}`, group: GROUP, apiType });
+      const current = envoy;
+
+      const probe = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const probeFailures: string[] = [];
+      const served = async (port: number, name: string): Promise<boolean> => {
+        const res = await get(port, probe);
+        if (res.status !== 200) probeFailures.push(`${res.status} ${res.body.slice(0, 100)}`);
+        return res.body === name;
+      };
+      let port = 0;
+      await eventually(async () => {
+        port = Number(/http::127\.0\.0\.1:(\d+)/.exec(await current.adminGet('/listeners'))?.[1] ?? 0);
+        return port > 0 && (await get(port, probe)).body === 'a';
+      }, 10_000, `listener serving "a"; envoy log:\n${current.log()}`);
+
+      // Every switch adds c-k and drops c-(k-1); the next starts once Envoy serves c-k.
+      const load = startLoad({ port, concurrency: 4, maxMs: 6000, maxRequests: 20_000 });
+      let switches = 0;
+      let result: LoadResult;
+      try {
+        for (let k = 1; k <= 20; k++) {
+          const backend = k % 2 === 1 ? odd : even;
+          h.cache.set(GROUP, routedTo(`c-${k}`, backend));
+          await eventually(() => served(port, backend.name), 3000, `c-${k} served; envoy log:\n${current.log()}`);
+          switches++;
+        }
+      } finally {
+        result = await load.stop();
+        probe.destroy();
+      }
+      expect(switches).toBe(20);
+      expect({ failures: Object.fromEntries(result.failures), samples: result.samples, probeFailures }).toEqual({
+        failures: {},
+        samples: [],
+        probeFailures: [],
+      });
+      expect(result.requests).toBeGreaterThan(100); // about 25 per switch on a laptop: the 503 window is covered
+      expect(await metricValue(h.registry, 'tidegate_xds_ordering_timeouts_total')).toBe(0);
+      // The dropped clusters go once the routes stopped using them.
+      await eventually(async () => {
+        const text = await current.adminGet('/clusters');
+        return /^c-20::/m.test(text) && !/^c-19::/m.test(text) && !/^a::/m.test(text);
+      }, 5000, 'old clusters removed');
     },
     30_000,
   );

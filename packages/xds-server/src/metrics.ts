@@ -12,6 +12,7 @@ export class XdsMetrics {
   readonly acks: Counter<'type'>;
   readonly nacks: Counter<'type'>;
   readonly staleNonces: Counter<'type'>;
+  readonly orderingTimeouts: Counter;
 
   /** Without a registry the metrics still count (tests read them) but are not exported. */
   constructor(registry?: Registry) {
@@ -40,6 +41,11 @@ export class XdsMetrics {
       name: 'tidegate_xds_stale_nonces_total',
       help: 'xDS requests ignored because they answered a response that was already superseded',
       labelNames: ['type'],
+      registers,
+    });
+    this.orderingTimeouts = new Counter({
+      name: 'tidegate_xds_ordering_timeouts_total',
+      help: 'Times an ADS stream pushed held listeners and routes because new or changed clusters did not warm within the ordering timeout',
       registers,
     });
   }

@@ -35,24 +35,39 @@ async function sotwConnected(names: { eds: string[]; rds: string[]; sds: string[
 }
 
 describe('push order', () => {
-  it('pushes CDS → EDS → LDS → RDS → SDS when a snapshot arrives (SotW)', async () => {
+  it('pushes CDS → EDS → SDS, then LDS → RDS once the new cluster is warm (SotW)', async () => {
     const s = await sotwConnected({ eds: ['a'], rds: ['r'], sds: ['s'] });
     await s.none(); // no snapshot yet: nothing to say
     h.cache.set(GROUP, resourceSet(secret('s'), routeConfig('r', 'a'), listener('l', 'r'), cla('a'), cluster('a')));
+    const c = await s.next();
+    const e = await s.next();
+    const sec = await s.next();
+    expect([c, e, sec].map((r) => short(r.type_url))).toEqual(['Cluster', 'ClusterLoadAssignment', 'Secret']);
+    await s.none(); // listeners and routes wait for the new cluster
+    ack(s, c);
+    await s.none();
+    ack(s, e, ['a']);
     const got: string[] = [];
-    for (let i = 0; i < 5; i++) got.push(short((await s.next()).type_url));
-    expect(got).toEqual(['Cluster', 'ClusterLoadAssignment', 'Listener', 'RouteConfiguration', 'Secret']);
+    for (let i = 0; i < 2; i++) got.push(short((await s.next()).type_url));
+    expect(got).toEqual(['Listener', 'RouteConfiguration']);
   });
 
-  it('pushes CDS → EDS → LDS → RDS → SDS when a snapshot arrives (Delta)', async () => {
+  it('pushes CDS → EDS → SDS, then LDS → RDS once the new cluster is warm (Delta)', async () => {
     const s = h.client.delta().send({ node: NODE, type_url: SDS, resource_names_subscribe: ['s'] });
     s.send({ type_url: RDS, resource_names_subscribe: ['r'] }).send({ type_url: LDS });
     s.send({ type_url: EDS, resource_names_subscribe: ['a'] }).send({ type_url: CDS });
     await s.none();
     h.cache.set(GROUP, resourceSet(secret('s'), routeConfig('r', 'a'), listener('l', 'r'), cla('a'), cluster('a')));
+    const c = await s.next();
+    const e = await s.next();
+    const sec = await s.next();
+    expect([c, e, sec].map((r) => short(r.type_url))).toEqual(['Cluster', 'ClusterLoadAssignment', 'Secret']);
+    await s.none();
+    deltaAck(s, c);
+    deltaAck(s, e);
     const got: string[] = [];
-    for (let i = 0; i < 5; i++) got.push(short((await s.next()).type_url));
-    expect(got).toEqual(['Cluster', 'ClusterLoadAssignment', 'Listener', 'RouteConfiguration', 'Secret']);
+    for (let i = 0; i < 2; i++) got.push(short((await s.next()).type_url));
+    expect(got).toEqual(['Listener', 'RouteConfiguration']);
   });
 
   it('answers a newly named route configuration at once, so a new listener leaves warming', async () => {
@@ -110,20 +125,22 @@ describe('make before break', () => {
     await s.none();
 
     h.cache.set(GROUP, after());
-    // 1. CDS keeps the old cluster next to the new one; EDS follows (forced); LDS is unchanged; RDS moves to "new".
+    // 1. CDS keeps the old cluster next to the new one; EDS follows (forced); routes wait for "new" to warm.
     const c1 = await s.next();
     expect(c1).toMatchObject({ type_url: CDS });
     expect(c1.names.sort()).toEqual(['new', 'old']);
     const e1 = await s.next();
     expect(e1).toMatchObject({ type_url: EDS, names: ['old'] });
-    const r1 = await s.next();
-    expect(r1).toMatchObject({ type_url: RDS, names: ['r'] });
-    expect(r1.resources[0]!.object).toMatchObject({ virtual_hosts: [{ routes: [{ route: { cluster: 'new' } }] }] });
     ack(s, c1);
     ack(s, e1, ['old', 'new']); // the proxy asks for the new cluster's endpoints
     const e2 = await s.next();
     expect(e2.names.sort()).toEqual(['new', 'old']);
+    await s.none();
     ack(s, e2, ['old', 'new']);
+    // LDS is unchanged; RDS moves to "new".
+    const r1 = await s.next();
+    expect(r1).toMatchObject({ type_url: RDS, names: ['r'] });
+    expect(r1.resources[0]!.object).toMatchObject({ virtual_hosts: [{ routes: [{ route: { cluster: 'new' } }] }] });
     await s.none(); // routes not ACKed yet: the old cluster stays
 
     // 2. Routes ACKed: now the old cluster goes, and EDS follows.
@@ -138,11 +155,17 @@ describe('make before break', () => {
     h.cache.set(GROUP, before());
     const s = h.client.sotw().send({ node: NODE, type_url: CDS });
     ack(s, await s.next());
+    s.send({ type_url: EDS, resource_names: ['old'] });
+    ack(s, await s.next(), ['old']);
     s.send({ type_url: RDS, resource_names: ['r'] });
     ack(s, await s.next(), ['r']);
     await s.none();
+    // "new" has no endpoints in the snapshot: nothing to warm on but the CDS ACK.
     h.cache.set(GROUP, resourceSet(cluster('new'), routeConfig('r', 'new')));
-    expect((await s.next()).names.sort()).toEqual(['new', 'old']);
+    const c = await s.next();
+    expect(c.names.sort()).toEqual(['new', 'old']);
+    expect(await s.next()).toMatchObject({ type_url: EDS, names: ['old'] }); // forced after CDS
+    ack(s, c);
     const r = await s.next();
     expect(r.type_url).toBe(RDS);
     s.send({ type_url: RDS, version_info: 'previous', response_nonce: r.nonce, resource_names: ['r'], error_detail: { message: 'no' } });
@@ -162,6 +185,8 @@ describe('make before break', () => {
     h.cache.set(GROUP, before());
     const s = h.client.delta().send({ node: NODE, type_url: CDS });
     deltaAck(s, await s.next());
+    s.send({ type_url: EDS, resource_names_subscribe: ['old'] });
+    deltaAck(s, await s.next());
     s.send({ type_url: LDS });
     deltaAck(s, await s.next());
     s.send({ type_url: RDS, resource_names_subscribe: ['r'] });
@@ -171,9 +196,14 @@ describe('make before break', () => {
     h.cache.set(GROUP, after());
     const c1 = await s.next();
     expect(c1).toMatchObject({ type_url: CDS, names: ['new'], removed_resources: [] });
+    expect(await s.next()).toMatchObject({ type_url: EDS, names: ['old'] }); // forced after CDS
+    deltaAck(s, c1);
+    s.send({ type_url: EDS, resource_names_subscribe: ['new'] });
+    const e1 = await s.next();
+    expect(e1).toMatchObject({ type_url: EDS, names: ['new'] });
+    deltaAck(s, e1);
     const r1 = await s.next();
     expect(r1).toMatchObject({ type_url: RDS, names: ['r'] });
-    deltaAck(s, c1);
     await s.none();
     deltaAck(s, r1);
     expect(await s.next()).toMatchObject({ type_url: CDS, names: [], removed_resources: ['old'] });

@@ -1,5 +1,18 @@
 // Make-before-break rules between resource types, as data the sessions consult.
-import { PUSH_ORDER, TypeUrl } from '@tidegate/envoy-api';
+import { TypeUrl } from '@tidegate/envoy-api';
+
+/**
+ * The order a stream pushes types in one pass. Unlike envoy-api's PUSH_ORDER, secrets go
+ * before listeners: a listener (or cluster) that names a secret warms until it has it, so
+ * a secret sent first lets the new listener start at once with the right certificate.
+ */
+const STREAM_PUSH_ORDER: readonly string[] = [
+  TypeUrl.Cluster,
+  TypeUrl.ClusterLoadAssignment,
+  TypeUrl.Secret,
+  TypeUrl.Listener,
+  TypeUrl.RouteConfiguration,
+];
 
 /**
  * After a response of the key type, the value type is pushed again even if unchanged:
@@ -25,13 +38,28 @@ export const RESEND_AFTER: ReadonlyMap<string, string> = new Map([[TypeUrl.Clust
 export const REMOVAL_WAITS_FOR: ReadonlyMap<string, readonly string[]> = new Map([
   [TypeUrl.Cluster, [TypeUrl.Listener, TypeUrl.RouteConfiguration]],
   [TypeUrl.ClusterLoadAssignment, [TypeUrl.Listener, TypeUrl.RouteConfiguration]],
+  // Secrets are pushed before listeners and are not held while clusters warm, so a Delta
+  // removal must not overtake the listener or cluster update that stops using the secret.
+  [TypeUrl.Secret, [TypeUrl.Cluster, TypeUrl.Listener]],
 ]);
 
-/** The given type URLs in push order (CDS, EDS, LDS, RDS, SDS), unknown types last. */
+/**
+ * Additions wait too (make before break for new clusters), on ADS streams only: after a CDS
+ * response that adds or changes clusters, these types are held until the proxy has ACKed
+ * (or NACKed) that CDS response and has ACKed an EDS response carrying every added or changed
+ * EDS cluster's ClusterLoadAssignment, sent after it subscribed to it. Envoy re-creates any
+ * changed cluster and keeps an EDS cluster warming until its assignment arrives; a route
+ * pointing at a warming cluster fails with 503. EDS is never held (it is what ends warming),
+ * nor SDS (secrets are leaves that listeners and clusters wait for; holding them would only
+ * prolong warming). A safety timeout (`XdsServerOptions.orderingTimeoutMs`) bounds the hold.
+ */
+export const HELD_WHILE_WARMING: ReadonlySet<string> = new Set([TypeUrl.Listener, TypeUrl.RouteConfiguration]);
+
+/** The given type URLs in push order (CDS, EDS, SDS, LDS, RDS), unknown types last. */
 export function inPushOrder(typeUrls: Iterable<string>): string[] {
   const rank = (t: string): number => {
-    const i = (PUSH_ORDER as readonly string[]).indexOf(t);
-    return i === -1 ? PUSH_ORDER.length : i;
+    const i = STREAM_PUSH_ORDER.indexOf(t);
+    return i === -1 ? STREAM_PUSH_ORDER.length : i;
   };
   return [...typeUrls].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }

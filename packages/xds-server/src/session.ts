@@ -2,13 +2,16 @@
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { getLogger, type Logger } from '@tidegate/common';
+import { TypeUrl } from '@tidegate/envoy-api';
+import { edsNameOf } from './cluster-eds';
 import type { AckEvents } from './events';
 import { typeLabel, type XdsMetrics } from './metrics';
-import { REMOVAL_WAITS_FOR, RESEND_AFTER, inPushOrder } from './ordering';
+import { HELD_WHILE_WARMING, REMOVAL_WAITS_FOR, RESEND_AFTER, inPushOrder } from './ordering';
 import type { ErrorDetail } from './requests';
 import type { Snapshot, SnapshotCache } from './snapshot-cache';
 import { type HeldResource, type Plan, type TypeState } from './type-state';
 import type { GroupOf, SyncStatusEntry, XdsAckEvent, XdsNode, XdsProtocol } from './types';
+import { WarmingGate } from './warming-gate';
 
 /** What a session needs from its server. */
 export interface SessionContext {
@@ -17,6 +20,8 @@ export interface SessionContext {
   readonly acks: AckEvents;
   readonly nacks: AckEvents;
   readonly groupOf: GroupOf;
+  /** Longest time an ADS stream holds listeners and routes while new clusters warm. */
+  readonly orderingTimeoutMs: number;
   /** The stream's first request named its node. */
   onIdentified(session: Session): void;
   /** The stream ended; called exactly once. */
@@ -58,6 +63,9 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
   private dirty = false;
   private dirtyPushedBy?: Snapshot;
   private closed = false;
+  /** Set while added or changed clusters warm: HELD_WHILE_WARMING types wait (ADS streams only). */
+  private warming?: WarmingGate;
+  private warmingTimer?: NodeJS.Timeout;
 
   constructor(
     readonly id: number,
@@ -175,6 +183,7 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
       return 'stale';
     }
     st.outstanding.delete(nonce);
+    this.warming?.replied(st.typeUrl, nonce, errorDetail ? 'nack' : 'ack');
     const event: XdsAckEvent = {
       nodeId: this.node?.id ?? '',
       group: this.group ?? '',
@@ -210,16 +219,98 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
       this.dirtyPushedBy = pushedBy ?? this.dirtyPushedBy;
       return;
     }
+    // Held types go out with the snapshot that is current when warming ends (the latest wins).
+    const released = this.warming && this.warmed() ? this.releaseHeld('warm') : undefined;
     const forced = new Set<string>();
     for (const typeUrl of inPushOrder(this.types.keys())) {
+      if (this.warming && HELD_WHILE_WARMING.has(typeUrl)) continue;
       const st = this.types.get(typeUrl)!;
-      const plan = this.plan(st, forced.has(typeUrl));
+      const force = forced.has(typeUrl) || (typeUrl === TypeUrl.ClusterLoadAssignment && this.warmingNeedsEds(st));
+      const plan = this.plan(st, force);
       if (!plan) continue;
-      this.send(st, plan, pushedBy);
+      const warms = typeUrl === TypeUrl.Cluster ? this.clustersToWarm(st, plan) : undefined;
+      this.send(st, plan, pushedBy ?? (HELD_WHILE_WARMING.has(typeUrl) ? released : undefined));
+      if (warms) this.holdForWarming(warms);
       const then = RESEND_AFTER.get(typeUrl);
       if (then) forced.add(then);
     }
   }
+
+  /**
+   * The EDS names to wait for when a CDS plan adds or changes clusters the proxy holds
+   * (Envoy re-creates and re-warms any changed cluster), or undefined when it does not
+   * (nothing, or removals only). Per-type streams return undefined: a CDS-only stream cannot
+   * hold another stream's listeners and routes, so they are not coordinated.
+   */
+  private clustersToWarm(st: TypeState, plan: Plan): string[] | undefined {
+    if (this.onlyType !== undefined) return undefined;
+    const changed = plan.resources.filter((r) => st.held.get(r.name)?.version !== r.version);
+    if (changed.length === 0) return undefined;
+    const names: string[] = [];
+    for (const r of changed) {
+      const eds = edsNameOf(r);
+      if (eds !== undefined) names.push(eds);
+    }
+    return names;
+  }
+
+  /** Starts holding (or extends the hold) after a CDS push that makes clusters warm. */
+  private holdForWarming(edsNames: readonly string[]): void {
+    if (!this.warming) {
+      this.warming = new WarmingGate();
+      // The deadline is not moved by later CDS pushes: a stream of cluster changes must not starve routes.
+      this.warmingTimer = setTimeout(() => this.onWarmingTimeout(), this.ctx.orderingTimeoutMs);
+      this.warmingTimer.unref();
+    }
+    this.warming.clustersSent(edsNames);
+    this.log.debug({ edsClusters: edsNames.length }, 'clusters warming: holding listeners and routes');
+  }
+
+  /** Ends the hold; returns the snapshot the held types are now pushed for. */
+  private releaseHeld(why: 'warm' | 'timeout'): Snapshot | undefined {
+    const gate = this.warming;
+    if (!gate) return undefined;
+    this.warming = undefined;
+    clearTimeout(this.warmingTimer);
+    this.warmingTimer = undefined;
+    if (gate.cdsNacked) {
+      this.log.warn('a CDS response was rejected while clusters warmed; pushing held listeners and routes anyway');
+    }
+    this.log.debug({ why, heldMs: Date.now() - gate.since }, 'clusters warm: releasing listeners and routes');
+    return this.snapshot;
+  }
+
+  private onWarmingTimeout(): void {
+    const gate = this.warming;
+    if (!gate || this.closed) return;
+    const exists = this.edsExists;
+    this.ctx.metrics.orderingTimeouts.inc();
+    this.log.warn(
+      { timeoutMs: this.ctx.orderingTimeoutMs, cdsSettled: this.cdsSettled(), waitingFor: gate.waitingFor(exists) },
+      'clusters did not warm in time; pushing held listeners and routes anyway',
+    );
+    this.evaluate(this.releaseHeld('timeout'));
+  }
+
+  /** Whether EDS must go again, unchanged, because a warming cluster's assignment was not sent since its CDS push. */
+  private warmingNeedsEds(st: TypeState): boolean {
+    if (!this.warming) return false;
+    const current = this.snapshot!.of(st.typeUrl);
+    return this.warming.needsResend(st.names, (name) => {
+      const version = current.get(name)?.version;
+      return version !== undefined && st.held.get(name)?.version === version;
+    });
+  }
+
+  private warmed(): boolean {
+    return this.warming!.warm(this.cdsSettled(), this.edsExists);
+  }
+
+  private cdsSettled(): boolean {
+    return (this.types.get(TypeUrl.Cluster)?.outstanding.size ?? 0) === 0;
+  }
+
+  private readonly edsExists = (name: string): boolean => this.snapshot?.of(TypeUrl.ClusterLoadAssignment).has(name) ?? false;
 
   /**
    * The resources `st` may offer: the snapshot's, plus — while a type this one's removals
@@ -254,6 +345,7 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
     st.nonce = nonce;
     st.versionSent = plan.version;
     st.mustAnswer = false;
+    this.warming?.sent(st.typeUrl, nonce, plan.resources.map((r) => r.name));
     const type = typeLabel(st.typeUrl);
     this.ctx.metrics.pushes.inc({ type });
     this.log.debug({ typeUrl: st.typeUrl, version: plan.version, nonce, resources: plan.resources.length, removed: plan.removed.length }, 'push');
@@ -292,6 +384,9 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
     this.closed = true;
     this.unwatch?.();
     this.unwatch = undefined;
+    clearTimeout(this.warmingTimer);
+    this.warmingTimer = undefined;
+    this.warming = undefined;
     this.call.off('drain', this.onDrain);
     this.types.clear();
     this.snapshot = undefined;

@@ -43,12 +43,12 @@ describe('SotW versions, nonces, ACK and NACK', () => {
     h.cache.set(GROUP, resourceSet(cluster('a'), listener('l', 'r')));
     const s = open(CDS);
     const c1 = await s.next();
+    ack(s, c1); // a new cluster: listeners wait for its CDS ACK
     s.send({ type_url: LDS, resource_names: [] });
     const l1 = await s.next();
     expect([c1.type_url, l1.type_url]).toEqual([CDS, LDS]);
     expect(c1.version_info).not.toBe(l1.version_info);
     expect(c1.nonce).not.toBe(l1.nonce);
-    ack(s, c1);
     ack(s, l1);
     // Only listeners change: CDS keeps its version and is not resent.
     h.cache.set(GROUP, resourceSet(cluster('a'), listener('l', 'r2')));

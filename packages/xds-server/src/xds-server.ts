@@ -16,6 +16,7 @@ import type { ConnectedProxy, GroupOf, SyncStatusEntry, XdsAckListener, XdsNode 
 const log = getLogger('xds-server');
 
 const SHUTDOWN_GRACE_MS = 3000;
+const DEFAULT_ORDERING_TIMEOUT_MS = 5000;
 
 export interface XdsServerOptions {
   cache: SnapshotCache;
@@ -23,6 +24,12 @@ export interface XdsServerOptions {
   registry?: Registry;
   /** A proxy's group; default: `node.cluster` if non-empty, else `node.id`. */
   groupOf?: GroupOf;
+  /**
+   * Longest time (ms) an ADS stream holds listener and route updates while clusters the same
+   * snapshot added or changed warm (default 5000). After it they are pushed anyway, with a
+   * warning and `tidegate_xds_ordering_timeouts_total`.
+   */
+  orderingTimeoutMs?: number;
 }
 
 /** The default proxy grouping: `node.cluster`, or `node.id` when the cluster is empty. */
@@ -30,7 +37,8 @@ export const defaultGroupOf: GroupOf = (node: XdsNode) => node.cluster || node.i
 
 /**
  * Serves every proxy the snapshot of its group. Each stream diffs against what it sent and
- * pushes only changes, CDS → EDS → LDS → RDS → SDS; a slow stream never delays another.
+ * pushes only changes, CDS → EDS → SDS → LDS → RDS; on ADS, listeners and routes wait until
+ * clusters the change added are warm. A slow stream never delays another.
  */
 export class XdsServer {
   private readonly server: grpc.Server;
@@ -46,6 +54,10 @@ export class XdsServer {
   private closed = false;
 
   constructor(options: XdsServerOptions) {
+    const orderingTimeoutMs = options.orderingTimeoutMs ?? DEFAULT_ORDERING_TIMEOUT_MS;
+    if (!Number.isFinite(orderingTimeoutMs) || orderingTimeoutMs < 0) {
+      throw new XdsServerError('invalid-options', `orderingTimeoutMs must be a non-negative number, got ${orderingTimeoutMs}`);
+    }
     this.metrics = new XdsMetrics(options.registry);
     this.context = {
       cache: options.cache,
@@ -53,6 +65,7 @@ export class XdsServer {
       acks: this.acks,
       nacks: this.nacks,
       groupOf: options.groupOf ?? defaultGroupOf,
+      orderingTimeoutMs,
       onIdentified: (s) => this.identified(s),
       onClosed: (s) => this.closedSession(s),
     };
