@@ -31,7 +31,12 @@ export async function startStandalone(
       ? {}
       : { envoy: { protocol: options.protocol ?? 'delta', adminPortBase: 0, logLevel: 'warning', drainSeconds: 0 } }),
   });
-  await plane.start();
+  try {
+    await plane.start();
+  } catch (err) {
+    await plane.stop().catch(() => undefined); // never leave an Envoy behind
+    throw err;
+  }
   const nextPublish = () => firstValueFrom(plane.published.pipe(filter(() => true)));
   return {
     plane,

@@ -20,12 +20,19 @@ export interface CoalesceOptions {
  */
 export class Topic<T> {
   private readonly subject: BehaviorSubject<T | undefined>;
+  private readonly equals: (a: T | undefined, b: T) => boolean;
 
+  /**
+   * @param equals decides when a publish repeats the current value (default: deep
+   * equality); pass `() => false` for values that are large and always new.
+   */
   constructor(
     readonly name: string,
     initial?: T,
+    equals: (a: T | undefined, b: T) => boolean = deepEqual,
   ) {
     this.subject = new BehaviorSubject<T | undefined>(initial);
+    this.equals = equals;
   }
 
   /** The latest value, or undefined before the first publish. */
@@ -34,7 +41,7 @@ export class Topic<T> {
   }
 
   publish(value: T): void {
-    if (deepEqual(this.subject.getValue(), value)) return;
+    if (this.equals(this.subject.getValue(), value)) return;
     this.subject.next(value);
   }
 

@@ -36,7 +36,8 @@ export class ControlPlane {
   readonly cache = new SnapshotCache();
   readonly xds: XdsServer;
   /** Every translation result, for status views and tests. */
-  readonly translated = new Topic<TranslatedState>('translated');
+  // Always a fresh value after a translation; comparing it deeply would only cost time.
+  readonly translated = new Topic<TranslatedState>('translated', undefined, () => false);
   /** Every publish, after the snapshot cache was updated. */
   readonly published = new Subject<PublishReport>();
   readonly providers: Provider[] = [];

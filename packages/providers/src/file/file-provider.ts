@@ -21,7 +21,7 @@ import { StatusStore, statusKey } from './status-store';
 export interface FileProviderOptions {
   /** Directory read recursively for `*.yaml` / `*.yml`. */
   dir: string;
-  /** Quiet time after the last file change before re-reading (default 50 ms). */
+  /** Quiet time after the last file change before re-reading (default 20 ms). */
   debounceMs?: number;
   logger?: Logger;
 }
@@ -75,7 +75,7 @@ export class FileProvider implements Provider {
 
   constructor(options: FileProviderOptions) {
     this.dir = resolve(options.dir);
-    this.debounceMs = options.debounceMs ?? 50;
+    this.debounceMs = options.debounceMs ?? 20;
     // A file rewritten non-stop must still show up eventually.
     this.maxWaitMs = Math.max(1000, this.debounceMs * 10);
     this.log = options.logger ?? getLogger('file-provider');

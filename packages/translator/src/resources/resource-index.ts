@@ -23,6 +23,27 @@ const kindKey = (group: string, kind: string): string => `${group}/${kind}`;
 const objKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 const IGNORED_TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'status']);
 
+type ParseResult = ReturnType<KindSchema<unknown>['body']['safeParse']>;
+
+/**
+ * Schema results by object identity. Providers hand over the same (never mutated)
+ * object while its source is unchanged, so an unchanged object is validated once,
+ * not on every translation. Translators treat parsed bodies as read-only.
+ */
+const parsedBodies = new WeakMap<KubeObject, Map<KindSchema<unknown>, ParseResult>>();
+
+function parseBody(def: KindSchema<unknown>, object: KubeObject): ParseResult {
+  let byKind = parsedBodies.get(object);
+  const cached = byKind?.get(def);
+  if (cached) return cached;
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(object)) if (!IGNORED_TOP_LEVEL.has(k)) body[k] = v;
+  const parsed = def.body.safeParse(body);
+  if (!byKind) parsedBodies.set(object, (byKind = new Map()));
+  byKind.set(def, parsed);
+  return parsed;
+}
+
 /**
  * Validates every object of the given kinds once (errors go to the sink) and
  * indexes the valid ones by kind, namespace and name. Objects of other kinds
@@ -85,9 +106,7 @@ export class ResourceIndex {
       sink.add(at, 'apiVersion', 'unsupported-version', `${object.apiVersion} is not supported; use ${def.versions.map((v) => (group ? `${group}/${v}` : v)).join(' or ')}`);
       return;
     }
-    const body: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(object)) if (!IGNORED_TOP_LEVEL.has(k)) body[k] = v;
-    const parsed = def.body.safeParse(body);
+    const parsed = parseBody(def, object);
     if (!parsed.success) {
       invalid.add(key);
       for (const issue of fieldIssues(parsed.error.issues)) sink.add(at, issue.path, issue.code, issue.message);
