@@ -92,6 +92,10 @@ spec:
     - matches: [{ path: { type: PathPrefix, value: /flaky } }]
       retry: { attempts: 3, codes: [503], backoff: 10ms }
       backendRefs: [{ name: svc-a, port: 80 }]
+    - matches: [{ path: { type: PathPrefix, value: /per-try } }]
+      timeouts: { request: 5s, backendRequest: 200ms }
+      retry: { attempts: 2, codes: [503] }
+      backendRefs: [{ name: svc-a, port: 80 }]
     - matches: [{ path: { type: PathPrefix, value: /missing-backend } }]
       backendRefs: [{ name: does-not-exist, port: 80 }]
 ---
@@ -117,7 +121,7 @@ beforeAll(async () => {
     'routes.yaml': routes,
   });
   // The one deliberate mistake: a rule whose Service does not exist.
-  expect(tg.errors()).toEqual([expect.objectContaining({ code: 'backend-not-found', path: 'spec.rules[3].backendRefs[0]' })]);
+  expect(tg.errors()).toEqual([expect.objectContaining({ code: 'backend-not-found', path: 'spec.rules[4].backendRefs[0]' })]);
   await waitFor(async () => (await get('/exact')).status === 200, 20_000, 'Envoy to serve the routes');
 });
 
@@ -234,6 +238,17 @@ describe('mirroring, timeouts and retries', () => {
   it('times out a slow backend with 504', async () => {
     expect((await get('/slow?delay=1000')).status).toBe(504);
     expect((await get('/slow?delay=10')).status).toBe(200);
+  });
+
+  it('bounds each attempt with the per-try (backendRequest) timeout', async () => {
+    const t0 = Date.now();
+    const res = await get('/per-try?delay=800&key=per-try-1');
+    const elapsed = Date.now() - t0;
+    // Without a per-try bound the 800 ms answer would arrive well inside the 5 s request timeout.
+    expect(res.status).toBe(504);
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(800 * 3);
+    expect(a.received.filter((r) => r.path.includes('key=per-try-1')).length).toBeGreaterThanOrEqual(1);
   });
 
   it('retries a 503 until the backend answers', async () => {

@@ -12,15 +12,6 @@ export const TypeUrl = {
 
 export type XdsTypeUrl = (typeof TypeUrl)[keyof typeof TypeUrl];
 
-/** Push order that keeps Envoy from referencing what it does not have yet (make before break). */
-export const PUSH_ORDER: readonly XdsTypeUrl[] = [
-  TypeUrl.Cluster,
-  TypeUrl.ClusterLoadAssignment,
-  TypeUrl.Listener,
-  TypeUrl.RouteConfiguration,
-  TypeUrl.Secret,
-];
-
 /** Short names used in metrics, logs and the debug endpoints. */
 export const TYPE_SHORT_NAME: Record<XdsTypeUrl, 'CDS' | 'EDS' | 'LDS' | 'RDS' | 'SDS'> = {
   [TypeUrl.Cluster]: 'CDS',

@@ -2,7 +2,7 @@
 import { TypeUrl } from '@tidegate/envoy-api';
 
 /**
- * The order a stream pushes types in one pass. Unlike envoy-api's PUSH_ORDER, secrets go
+ * The order a stream pushes types in one pass. Secrets go
  * before listeners: a listener (or cluster) that names a secret warms until it has it, so
  * a secret sent first lets the new listener start at once with the right certificate.
  */
