@@ -1,4 +1,5 @@
 // Broken configuration: errors name the file, object and field; the last good configuration keeps serving.
+import * as net from 'node:net';
 import { startEcho, type EchoServer } from '@tidegate/testkit';
 import { GATEWAY_CLASS, docs, gateway, httpListener, service } from './support/fixtures';
 import { freePort, httpRequest, waitFor } from './support/http';
@@ -60,8 +61,33 @@ it('names the object and field of an unknown field, and other objects still upda
   await waitFor(async () => (await httpRequest(port, '/good-v2')).status === 200, 5000, 'the other file to apply');
 });
 
-it('never sends Envoy configuration it rejects', async () => {
-  const syncz = (await httpRequest(tg.plane.adminPort, '/debug/syncz')).json as Array<{ lastNack?: unknown }>;
+it('reports what Envoy rejects (a listener port already taken) and keeps the rest serving', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const busyPort = (taken.address() as net.AddressInfo).port;
+  try {
+    await tg.write('gateway.yaml', docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port) + httpListener('busy', busyPort)), service('svc', [echo.port])));
+    const err = await waitFor(async () => (await status()).errors.find((e) => e.object.kind === 'ProxyGroup'), 10_000, 'the NACK to show');
+    expect(err).toMatchObject({ object: { name: 'default/gw' }, path: 'LDS', code: 'envoy-rejected' });
+    expect(err.message).toMatch(/rejected LDS/);
+    expect((await httpRequest(port, '/good-v2')).status).toBe(200);
+    const metrics = (await httpRequest(tg.plane.adminPort, '/metrics')).body;
+    expect(metrics).toMatch(/tidegate_xds_nacks_total\{type="LDS"\} [1-9]/);
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
+  // Fixed: the error clears once Envoy accepts a later listener version.
+  await tg.write('gateway.yaml', docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port)), service('svc', [echo.port])));
+  await waitFor(async () => !(await status()).errors.some((e) => e.object.kind === 'ProxyGroup'), 10_000, 'the NACK error to clear');
+});
+
+it('never re-sends configuration Envoy rejected, and nothing else was rejected', async () => {
+  const syncz = (await httpRequest(tg.plane.adminPort, '/debug/syncz')).json as Array<{ type: string; lastNack?: unknown }>;
   expect(syncz.length).toBeGreaterThan(0);
-  expect(syncz.filter((s) => s.lastNack)).toEqual([]);
+  // Only the deliberate busy-port listener above was ever rejected.
+  expect(syncz.filter((s) => s.lastNack && s.type !== 'LDS')).toEqual([]);
+  const nacks = Number(/tidegate_xds_nacks_total\{type="LDS"\} (\d+)/.exec((await httpRequest(tg.plane.adminPort, '/metrics')).body)?.[1] ?? 0);
+  await new Promise((r) => setTimeout(r, 1000));
+  const later = Number(/tidegate_xds_nacks_total\{type="LDS"\} (\d+)/.exec((await httpRequest(tg.plane.adminPort, '/metrics')).body)?.[1] ?? 0);
+  expect(later).toBe(nacks); // no resend loop
 });

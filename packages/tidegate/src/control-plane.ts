@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from './admin/metrics';
 import { EnvoyFleet, type EnvoyFleetOptions } from './envoy-fleet';
 import { translateResources, type TranslatedState } from './pipeline/translate';
 import { SnapshotPublisher, type PublishReport } from './pipeline/publish';
+import { RejectionTracker } from './pipeline/rejections';
 
 const log = getLogger('control-plane');
 
@@ -43,6 +44,7 @@ export class ControlPlane {
   readonly providers: Provider[] = [];
   private readonly admin: AdminServer;
   private readonly publisher: SnapshotPublisher;
+  private readonly rejections: RejectionTracker;
   private fleet?: EnvoyFleet;
   private subscription?: Subscription;
   private ready = false;
@@ -53,6 +55,7 @@ export class ControlPlane {
     this.xds = new XdsServer({ cache: this.cache, registry: this.metrics.registry });
     this.admin = new AdminServer(this);
     this.publisher = new SnapshotPublisher(this.cache, this.metrics);
+    this.rejections = new RejectionTracker(this.xds);
     if (options.configDir) this.providers.push(new FileProvider({ dir: options.configDir }));
   }
 
@@ -130,7 +133,7 @@ export class ControlPlane {
 
   statusReport(): { statuses: unknown[]; errors: unknown[] } {
     const state = this.translated.value;
-    return { statuses: state?.statuses ?? [], errors: state?.errors ?? [] };
+    return { statuses: state?.statuses ?? [], errors: [...(state?.errors ?? []), ...this.rejections.errors()] };
   }
 
   /** Envoys the standalone fleet runs, by proxy group. */
