@@ -39,6 +39,8 @@ export interface HttpListener {
   accessLog?: AccessLog;
   /** Largest request body accepted (413 above it); unset means no limit. */
   maxRequestBodyBytes?: number;
+  /** Most downstream connections open at once on this listener. */
+  connectionLimit?: number;
   virtualHosts: VirtualHost[];
 }
 
@@ -75,6 +77,11 @@ export interface TlsCertificateRef {
   hostnames: string[];
   /** Name of a `Secret` of kind `certificate` in this group. */
   secretName: string;
+  /** Per-host overrides of the listener's settings (ingress-nginx sets these per Ingress host). */
+  clientCaSecret?: string;
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  ciphers?: string[];
 }
 
 export interface VirtualHost {
@@ -116,6 +123,61 @@ export interface Route {
   /** Consistent-hash inputs, used when the backend balances by ring hash or maglev. */
   hashPolicy?: HashPolicy[];
   cors?: CorsPolicy;
+  /** Close the upstream stream after this long without activity (ingress-nginx `proxy-read-timeout`). */
+  idleTimeoutMs?: number;
+  /** Largest request body for this route (413 above it); overrides the listener's. */
+  maxRequestBodyBytes?: number;
+  /** Client IP allow and deny lists. */
+  ipAccess?: IpAccess;
+  /** Local rate limit (429 when exceeded). */
+  rateLimit?: RateLimit;
+  basicAuth?: BasicAuth;
+  externalAuth?: ExternalAuth;
+  /** Answer these upstream status codes from another backend (ingress-nginx `custom-http-errors`). */
+  customErrors?: CustomErrors;
+}
+
+// ───────────────────────── security and limits ─────────────────────────
+
+export interface IpAccess {
+  /** CIDRs (or single IPs); when non-empty, only these clients get through (403 otherwise). */
+  allow?: string[];
+  /** CIDRs (or single IPs) refused with 403; deny wins over allow. */
+  deny?: string[];
+}
+
+export interface RateLimit {
+  /** Requests admitted per `per`. */
+  requests: number;
+  per: 'second' | 'minute';
+  /** Bucket size: how many requests may arrive at once (default `requests`). */
+  burst?: number;
+  /** One bucket per client IP rather than one for the whole route. */
+  perClient?: boolean;
+}
+
+export interface BasicAuth {
+  /** htpasswd file content (`user:hash` lines). */
+  htpasswd: string;
+  realm?: string;
+}
+
+export interface ExternalAuth {
+  /** Backend that answers the auth check (2xx allows, anything else is returned to the client). */
+  backend: string;
+  /** Path prefix of the auth request (the original path is appended); default the original path. */
+  pathPrefix?: string;
+  timeoutMs?: number;
+  /** Headers of the auth response copied onto the upstream request. */
+  responseHeadersToUpstream?: string[];
+  /** Request headers sent to the auth service (besides the defaults Envoy sends). */
+  allowedRequestHeaders?: string[];
+}
+
+export interface CustomErrors {
+  statusCodes: number[];
+  /** Backend that renders the error page; it receives the original path and `x-code`. */
+  backend: string;
 }
 
 export interface RouteMatch {
@@ -127,9 +189,15 @@ export interface RouteMatch {
   method?: string;
 }
 
+/**
+ * `prefix` matches whole path segments (`/api` matches `/api` and `/api/x`, not `/apix`),
+ * as Gateway API and Ingress `Prefix` define it; `string-prefix` is a plain string prefix
+ * (ingress-nginx `ImplementationSpecific`).
+ */
 export type PathMatch =
   | { type: 'exact'; value: string }
   | { type: 'prefix'; value: string }
+  | { type: 'string-prefix'; value: string }
   | { type: 'regex'; value: string };
 
 export interface HeaderMatch {
@@ -152,6 +220,11 @@ export interface ForwardAction {
   kind: 'forward';
   /** Weighted backends; a weight of 0 receives nothing. Empty (or all weights 0) → 500. */
   backends: WeightedBackend[];
+  /**
+   * Weight of traffic that must fail with 500 because the backend it was meant for is
+   * invalid (Gateway API: an unresolvable backendRef keeps its share and answers 500).
+   */
+  invalidWeight?: number;
   /** Allow WebSocket upgrades (default true). */
   websocket?: boolean;
 }
@@ -223,6 +296,8 @@ export interface TcpListener {
   address: string;
   port: number;
   proxyProtocol?: boolean;
+  /** Terminate TLS (certificates chosen by SNI) and proxy the decrypted stream. */
+  tls?: DownstreamTls;
   /** Routes by SNI (TLS passthrough) when `sniHostnames` are set, else one catch-all route. */
   routes: TcpRoute[];
 }

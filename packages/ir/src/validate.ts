@@ -1,4 +1,5 @@
 // Collects every problem in an IR value; translators call it before handing IR on.
+import { isIP } from 'node:net';
 import type { Issue, Result } from '@tidegate/common';
 import type { Backend, HttpListener, IR, ProxyGroup, Route, TcpListener, VirtualHost, WeightedBackend } from './types';
 
@@ -47,6 +48,14 @@ class GroupChecker {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) this.add('bad-number', path, `${value} must be >= 0`);
   }
 
+  cidr(value: string, path: string): void {
+    const [ip, bits, extra] = value.split('/');
+    const family = isIP(ip ?? '');
+    const max = family === 4 ? 32 : 128;
+    const ok = family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max));
+    if (!ok) this.add('bad-cidr', path, `"${value}" is not an IP address or CIDR range`);
+  }
+
   regex(pattern: string, path: string): void {
     try {
       new RegExp(pattern);
@@ -91,7 +100,11 @@ function checkHttpListener(c: GroupChecker, l: HttpListener, path: string): void
     if (l.tls.certificates.length === 0) c.add('missing-certificate', `${path}.tls.certificates`, 'a TLS listener needs a certificate');
     l.tls.certificates.forEach((cert, i) => c.secretRef(cert.secretName, `${path}.tls.certificates[${i}].secretName`));
     if (l.tls.clientCaSecret) c.secretRef(l.tls.clientCaSecret, `${path}.tls.clientCaSecret`);
+    l.tls.certificates.forEach((cert, i) => {
+      if (cert.clientCaSecret) c.secretRef(cert.clientCaSecret, `${path}.tls.certificates[${i}].clientCaSecret`);
+    });
   }
+  c.nonNegative(l.connectionLimit, `${path}.connectionLimit`);
   checkUnique(l.virtualHosts, (v) => v.name, `${path}.virtualHosts`, c.issues);
   const domains = new Map<string, string>();
   l.virtualHosts.forEach((vh, i) => {
@@ -132,6 +145,22 @@ function checkRoute(c: GroupChecker, r: Route, path: string): void {
     c.nonNegative(r.retry.attempts, `${path}.retry.attempts`);
     c.nonNegative(r.retry.perTryTimeoutMs, `${path}.retry.perTryTimeoutMs`);
   }
+  c.nonNegative(r.idleTimeoutMs, `${path}.idleTimeoutMs`);
+  c.nonNegative(r.maxRequestBodyBytes, `${path}.maxRequestBodyBytes`);
+  if (r.action.kind === 'forward') c.nonNegative(r.action.invalidWeight, `${path}.action.invalidWeight`);
+  r.ipAccess?.allow?.forEach((cidr, i) => c.cidr(cidr, `${path}.ipAccess.allow[${i}]`));
+  r.ipAccess?.deny?.forEach((cidr, i) => c.cidr(cidr, `${path}.ipAccess.deny[${i}]`));
+  if (r.rateLimit) {
+    if (!(Number.isInteger(r.rateLimit.requests) && r.rateLimit.requests > 0)) c.add('bad-number', `${path}.rateLimit.requests`, 'requests must be a whole number > 0');
+    if (r.rateLimit.burst !== undefined && !(Number.isInteger(r.rateLimit.burst) && r.rateLimit.burst > 0)) c.add('bad-number', `${path}.rateLimit.burst`, 'burst must be a whole number > 0');
+  }
+  if (r.externalAuth) c.backendRef(r.externalAuth.backend, `${path}.externalAuth.backend`);
+  if (r.customErrors) {
+    c.backendRef(r.customErrors.backend, `${path}.customErrors.backend`);
+    r.customErrors.statusCodes.forEach((code, i) => {
+      if (!(Number.isInteger(code) && code >= 400 && code <= 599)) c.add('bad-status', `${path}.customErrors.statusCodes[${i}]`, `${code} is not in 400-599`);
+    });
+  }
   r.mirrors?.forEach((mi, i) => {
     c.backendRef(mi.backend, `${path}.mirrors[${i}].backend`);
     if (!(mi.percent >= 0 && mi.percent <= 100)) c.add('bad-percent', `${path}.mirrors[${i}].percent`, 'percent must be 0-100');
@@ -140,6 +169,7 @@ function checkRoute(c: GroupChecker, r: Route, path: string): void {
 
 function checkTcpListener(c: GroupChecker, l: TcpListener, path: string): void {
   c.port(l.port, `${path}.port`);
+  l.tls?.certificates.forEach((cert, i) => c.secretRef(cert.secretName, `${path}.tls.certificates[${i}].secretName`));
   checkUnique(l.routes, (r) => r.name, `${path}.routes`, c.issues);
   l.routes.forEach((r, i) => c.weighted(r.backends, `${path}.routes[${i}].backends`));
   const catchAll = l.routes.filter((r) => !r.sniHostnames?.length);

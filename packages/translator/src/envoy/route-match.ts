@@ -1,4 +1,4 @@
-// RouteMatch: path (exact / prefix / regex), case folding, header, query-parameter and method matches.
+// RouteMatch: path (exact / segment prefix / string prefix / regex), case folding, header, query-parameter and method matches.
 import type { HeaderMatch, PathMatch, QueryMatch, RouteMatch } from '@tidegate/ir';
 import type { EnvoyObject, RouteTarget } from './envoy-object';
 import { safeRegex } from './regex';
@@ -26,6 +26,8 @@ function pathSpecifier(path: PathMatch, caseInsensitive: boolean, target: RouteT
       return { path: path.value };
     case 'regex':
       return { safe_regex: safeRegex(caseInsensitive ? `(?i)${path.value}` : path.value) };
+    case 'string-prefix':
+      return { prefix: path.value };
     case 'prefix': {
       if (target === 'proxyless') return { prefix: path.value };
       const trimmed = trimPrefix(path.value);
