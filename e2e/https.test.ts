@@ -1,4 +1,5 @@
 // HTTPS termination end to end: SNI picks the certificate (delivered by SDS), and a certificate rotation applies live.
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { createTestCa, startEcho, type EchoServer, type TestCa } from '@tidegate/testkit';
@@ -85,6 +86,20 @@ it('terminates TLS and forwards HTTP to the backend', async () => {
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ backend: 'echo', path: '/post/1', host: 'blog.test' });
   expect(res.body.headers['x-forwarded-proto']).toBe('https');
+});
+
+it('negotiates HTTP/2 by ALPN and serves requests over it', async () => {
+  const session = http2.connect(`https://127.0.0.1:${port}`, { servername: 'shop.test', ca: ca.cert });
+  const reply = await new Promise<{ protocol: string | undefined; body: any }>((resolve, reject) => {
+    const req = session.request({ ':path': '/h2', ':authority': 'shop.test' });
+    let data = '';
+    req.on('data', (c: Buffer) => (data += c.toString()));
+    req.on('end', () => resolve({ protocol: session.alpnProtocol, body: JSON.parse(data) }));
+    req.on('error', reject);
+  });
+  session.close();
+  expect(reply.protocol).toBe('h2');
+  expect(reply.body).toMatchObject({ backend: 'echo', path: '/h2', host: 'shop.test' });
 });
 
 it('rotates a certificate live when its Secret changes', async () => {

@@ -16,7 +16,7 @@ jest.setTimeout(60_000);
 
 let echo: EchoServer;
 let tg: StandaloneHarness;
-let plain: number, tuned: number, proxied: number;
+let plain: number, tuned: number, proxied: number, timed: number;
 const accessLog = path.join(os.tmpdir(), `tidegate-access-${process.pid}.log`);
 
 const route = (name: string, section: string) => `
@@ -31,14 +31,14 @@ spec:
 
 beforeAll(async () => {
   echo = await startEcho({ name: 'echo' });
-  [plain, tuned, proxied] = [await freePort(), await freePort(), await freePort()];
+  [plain, tuned, proxied, timed] = [await freePort(), await freePort(), await freePort(), await freePort()];
   tg = await startStandalone({
     'gateway.yaml': docs(
       GATEWAY_CLASS,
-      gateway('gw', httpListener('plain', plain) + httpListener('tuned', tuned) + httpListener('proxied', proxied)),
+      gateway('gw', httpListener('plain', plain) + httpListener('tuned', tuned) + httpListener('proxied', proxied) + httpListener('timed', timed)),
     ),
     'services.yaml': service('svc', [echo.port]),
-    'routes.yaml': docs(route('r-plain', 'plain'), route('r-tuned', 'tuned'), route('r-proxied', 'proxied')),
+    'routes.yaml': docs(route('r-plain', 'plain'), route('r-tuned', 'tuned'), route('r-proxied', 'proxied'), route('r-timed', 'timed')),
     'policies.yaml': `
 apiVersion: tidegate.io/v1alpha1
 kind: ClientTrafficPolicy
@@ -46,7 +46,7 @@ metadata: { name: tuned, namespace: default }
 spec:
   targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: gw, sectionName: tuned }]
   xffNumTrustedHops: 1
-  compression: [Gzip]
+  compression: [Gzip, Brotli]
   accessLog: { path: ${accessLog}, format: JSON }
   maxRequestBodySize: "1024"
 ---
@@ -56,6 +56,13 @@ metadata: { name: proxied, namespace: default }
 spec:
   targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: gw, sectionName: proxied }]
   proxyProtocol: true
+---
+apiVersion: tidegate.io/v1alpha1
+kind: ClientTrafficPolicy
+metadata: { name: timed, namespace: default }
+spec:
+  targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: gw, sectionName: timed }]
+  timeouts: { idle: 500ms, streamIdle: 300ms }
 `,
   });
   expect(tg.errors()).toEqual([]);
@@ -134,6 +141,34 @@ it('compresses responses with gzip when the client accepts it (opt-in per listen
   expect(JSON.parse(zlib.gunzipSync(zipped.body).toString())).toMatchObject({ path: '/gz' });
   const notOptedIn = await rawGet(plain, '/gz', { 'accept-encoding': 'gzip' });
   expect(notOptedIn.headers['content-encoding']).toBeUndefined();
+});
+
+it('compresses with brotli when the client prefers it', async () => {
+  const res = await rawGet(tuned, '/br', { 'accept-encoding': 'br' });
+  expect(res.headers['content-encoding']).toBe('br');
+  expect(JSON.parse(zlib.brotliDecompressSync(res.body).toString())).toMatchObject({ path: '/br' });
+});
+
+it('ends a stream that sees no activity for the stream idle timeout', async () => {
+  const t0 = Date.now();
+  const res = await httpRequest(timed, '/idle?delay=2000');
+  expect(Date.now() - t0).toBeLessThan(1800);
+  expect([408, 504]).toContain(res.status);
+  expect((await httpRequest(timed, '/quick')).status).toBe(200);
+});
+
+it('closes a downstream connection that stays idle for the idle timeout', async () => {
+  // Observed with Envoy 1.40: a connection that never sends a request is closed after the
+  // idle timeout; one that has finished a keep-alive request was not re-armed within 3 s.
+  const t0 = Date.now();
+  const closedAfter = await new Promise<number>((resolve, reject) => {
+    const socket = net.connect(timed, '127.0.0.1');
+    socket.on('close', () => resolve(Date.now() - t0));
+    socket.on('error', reject);
+    setTimeout(() => reject(new Error('connection still open after 5 s')), 5000);
+  });
+  expect(closedAfter).toBeGreaterThanOrEqual(400);
+  expect(closedAfter).toBeLessThan(3000);
 });
 
 it('writes JSON access log lines', async () => {
