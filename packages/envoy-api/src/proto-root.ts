@@ -17,6 +17,7 @@ const ENTRY_PROTOS = [
   'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
   'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
+  'envoy/extensions/filters/network/connection_limit/v3/connection_limit.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
   'envoy/extensions/filters/http/cors/v3/cors.proto',
   'envoy/extensions/filters/http/compressor/v3/compressor.proto',
@@ -53,6 +54,7 @@ const ENTRY_PROTOS = [
   'envoy/extensions/http/custom_response/redirect_policy/v3/redirect_policy.proto',
   'envoy/extensions/regex_engines/v3/google_re2.proto',
   'envoy/type/matcher/v3/http_inputs.proto',
+  'envoy/type/matcher/v3/status_code_input.proto',
   'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
 ];
 

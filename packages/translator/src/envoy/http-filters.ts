@@ -1,11 +1,16 @@
 // The HTTP filter chain of a listener: each feature contributes its filters; the router is last.
 import { typed } from '@tidegate/envoy-api';
 import type { HttpListener } from '@tidegate/ir';
+import { basicAuthFilters } from './basic-auth';
 import { bodyLimitFilters } from './body-limit';
 import { compressionFilters } from './compression';
 import { corsFilters } from './cors';
+import { customErrorFilters } from './custom-errors';
 import type { EnvoyObject } from './envoy-object';
+import { externalAuthFilters } from './external-auth';
 import { ConfigType, FilterName } from './filter-names';
+import { ipAccessFilters } from './ip-access';
+import { rateLimitFilters } from './rate-limit';
 
 /** One filter a feature wants in the chain. */
 export interface HttpFilterPart {
@@ -14,8 +19,22 @@ export interface HttpFilterPart {
   skipOnUpgrade?: boolean;
 }
 
-/** Contributors in chain order: CORS answers preflights first, then limits, then response encoding. */
-const SOURCES: ReadonlyArray<(l: HttpListener) => HttpFilterPart[]> = [corsFilters, bodyLimitFilters, compressionFilters];
+/**
+ * Contributors in chain order. Custom error pages come first so that, on the way back, they
+ * see every answer, local replies of later filters included. CORS answers preflights before
+ * any check. Then the checks in ingress-nginx's order (rate limit, client IP, basic auth,
+ * external auth), the body limit once the request is admitted, and response encoding.
+ */
+const SOURCES: ReadonlyArray<(l: HttpListener) => HttpFilterPart[]> = [
+  customErrorFilters,
+  corsFilters,
+  rateLimitFilters,
+  ipAccessFilters,
+  basicAuthFilters,
+  externalAuthFilters,
+  bodyLimitFilters,
+  compressionFilters,
+];
 
 export const routerFilter = (): EnvoyObject => ({ name: FilterName.Router, typed_config: typed(ConfigType.Router, {}) });
 

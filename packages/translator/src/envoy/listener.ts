@@ -1,6 +1,7 @@
 // An HTTP(S) listener and the route configuration it asks for by RDS.
 import { socketAddress } from '@tidegate/envoy-api';
 import type { HttpListener } from '@tidegate/ir';
+import { connectionLimitFilters } from './connection-limit';
 import type { EnvoyObject } from './envoy-object';
 import { httpConnectionManagerFilter } from './http-connection-manager';
 import { listenerFilters } from './listener-filters';
@@ -14,6 +15,7 @@ export function httpListener(l: HttpListener): { listener: EnvoyObject; routeCon
   const listener: EnvoyObject = { name: l.name, address: socketAddress(l.address, l.port) };
   const filters = listenerFilters({ proxyProtocol: l.proxyProtocol, tlsInspector: l.tls !== undefined });
   if (filters) listener.listener_filters = filters;
-  listener.filter_chains = l.tls ? downstreamFilterChains(l.tls, alpn, [hcm]) : [{ filters: [hcm] }];
+  const networkFilters = [...connectionLimitFilters(l), hcm];
+  listener.filter_chains = l.tls ? downstreamFilterChains(l.tls, alpn, networkFilters) : [{ filters: networkFilters }];
   return { listener, routeConfiguration: routeConfiguration(l.name, l.virtualHosts, 'envoy') };
 }

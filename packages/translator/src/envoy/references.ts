@@ -3,11 +3,13 @@ import { typeUrlOf } from '@tidegate/envoy-api';
 import type { Issue } from '@tidegate/common';
 import type { EnvoyResources } from './resources';
 import { ConfigType } from './filter-names';
+import { INVALID_BACKEND_CLUSTER } from './weighted-backends';
 
 type Obj = Record<string, unknown>;
 
 const HCM_TYPE = typeUrlOf(ConfigType.HttpConnectionManager);
 const TCP_PROXY_TYPE = typeUrlOf(ConfigType.TcpProxy);
+const EXT_AUTHZ_TYPE = typeUrlOf(ConfigType.ExtAuthz);
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -23,7 +25,9 @@ interface Known {
 
 /**
  * Finds dangling references: route and TCP proxy clusters (weighted and mirrors included),
- * RDS names, EDS clusters without a ClusterLoadAssignment, and SDS secret names.
+ * external auth service clusters, RDS names, EDS clusters without a ClusterLoadAssignment,
+ * and SDS secret names. The one cluster a route may name without it existing is the
+ * reserved invalid-backend share, and no real cluster may take that name.
  */
 export function checkReferences(res: EnvoyResources): Issue[] {
   const names = (list: object[], field: string) =>
@@ -35,6 +39,13 @@ export function checkReferences(res: EnvoyResources): Issue[] {
     secrets: names(res.secrets, 'name'),
   };
   const issues: Issue[] = [];
+  if (known.clusters.has(INVALID_BACKEND_CLUSTER)) {
+    issues.push({
+      code: 'reserved-name',
+      path: `clusters[${INVALID_BACKEND_CLUSTER}]`,
+      message: `"${INVALID_BACKEND_CLUSTER}" is reserved for the share of traffic that must fail`,
+    });
+  }
   const ref = (set: Set<string>, code: string, what: string) => (name: unknown, path: string) => {
     const n = str(name);
     if (n !== undefined && !set.has(n)) issues.push({ code, path, message: `${what} "${n}" does not exist` });
@@ -52,7 +63,10 @@ export function checkReferences(res: EnvoyResources): Issue[] {
         const base = `routeConfigurations[${str(rc.name)}].virtual_hosts[${i}].routes[${j}].route`;
         cluster(action.cluster, `${base}.cluster`);
         const weighted = isObj(action.weighted_clusters) ? action.weighted_clusters.clusters : undefined;
-        asList(weighted).forEach((w, k) => isObj(w) && cluster(w.name, `${base}.weighted_clusters.clusters[${k}].name`));
+        // The reserved invalid-backend share is meant to be missing (Envoy answers it with 500).
+        asList(weighted).forEach(
+          (w, k) => isObj(w) && w.name !== INVALID_BACKEND_CLUSTER && cluster(w.name, `${base}.weighted_clusters.clusters[${k}].name`),
+        );
         asList(action.request_mirror_policies).forEach((m, k) => isObj(m) && cluster(m.cluster, `${base}.request_mirror_policies[${k}].cluster`));
       });
     });
@@ -64,6 +78,9 @@ export function checkReferences(res: EnvoyResources): Issue[] {
       cluster(o.cluster, `${path}.cluster`);
       const weighted = isObj(o.weighted_clusters) ? o.weighted_clusters.clusters : undefined;
       asList(weighted).forEach((w, k) => isObj(w) && cluster(w.name, `${path}.weighted_clusters.clusters[${k}].name`));
+    }
+    if (o['@type'] === EXT_AUTHZ_TYPE && isObj(o.http_service) && isObj(o.http_service.server_uri)) {
+      cluster(o.http_service.server_uri.cluster, `${path}.http_service.server_uri.cluster`);
     }
     asList(o.tls_certificate_sds_secret_configs).forEach((s, k) => isObj(s) && secret(s.name, `${path}.tls_certificate_sds_secret_configs[${k}].name`));
     if (isObj(o.validation_context_sds_secret_config)) {

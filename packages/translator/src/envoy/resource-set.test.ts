@@ -175,4 +175,55 @@ describe('buildResourceSet', () => {
       expect.objectContaining({ code: 'missing-cluster', path: 'listeners[tcp].filter_chains[0].filters[0].typed_config.cluster' }),
     ]);
   });
+
+  describe('the invalid-backend share', () => {
+    const withInvalidShare = (): EnvoyResources => {
+      const g = structuredClone(group);
+      const r = g.httpListeners[0]!.virtualHosts[0]!.routes[0]!;
+      r.action = { kind: 'forward', backends: [{ backend: 'web', weight: 1 }], invalidWeight: 1 };
+      return structuredClone(translateProxyGroup(g));
+    };
+
+    it('accepts the reserved cluster name in a route\'s weighted clusters, which Envoy answers with 500', () => {
+      const res = withInvalidShare();
+      expect(route(res).route).toMatchObject({
+        weighted_clusters: { clusters: [{ name: 'web' }, { name: 'tidegate.invalid-backend' }] },
+        cluster_not_found_response_code: 'INTERNAL_SERVER_ERROR',
+      });
+      expect(issuesOf(res)).toEqual([]);
+    });
+
+    it('accepts it nowhere else', () => {
+      const res = withInvalidShare();
+      route(res).route = { cluster: 'tidegate.invalid-backend' };
+      expect(issuesOf(res)).toEqual([
+        expect.objectContaining({ code: 'missing-cluster', path: 'routeConfigurations[https].virtual_hosts[0].routes[0].route.cluster' }),
+      ]);
+    });
+
+    it('refuses a real cluster taking the reserved name', () => {
+      const res = withInvalidShare();
+      (res.clusters[1] as Obj).name = 'tidegate.invalid-backend';
+      (res.clusterLoadAssignments[1] as Obj).cluster_name = 'tidegate.invalid-backend';
+      expect(issuesOf(res)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: 'reserved-name', path: 'clusters[tidegate.invalid-backend]' })]),
+      );
+    });
+  });
+
+  it('reports an external auth service whose cluster is missing', () => {
+    const g = structuredClone(group);
+    g.httpListeners[0]!.virtualHosts[0]!.routes[0]!.externalAuth = { backend: 'shadow' };
+    const res = structuredClone(translateProxyGroup(g));
+    expect(issuesOf(res)).toEqual([]);
+    res.clusters = res.clusters.filter((c) => (c as Obj).name !== 'shadow');
+    res.clusterLoadAssignments = res.clusterLoadAssignments.filter((c) => (c as Obj).cluster_name !== 'shadow');
+    const issues = issuesOf(res);
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        code: 'missing-cluster',
+        path: 'listeners[https].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.http_service.server_uri.cluster',
+      }),
+    );
+  });
 });

@@ -13,9 +13,19 @@ export function sdsSecretConfig(name: string): EnvoyObject {
 }
 
 /** One certificate set and the server names it answers (none: the default chain). */
-interface CertificateChainPlan {
+export interface CertificateChainPlan {
   serverNames: string[];
   secretNames: string[];
+  /** The TLS settings of this chain: the listener's, overridden by the (first) certificate's own. */
+  settings: ChainTlsSettings;
+}
+
+/** The settings that can differ per certificate (per SNI), resolved for one chain. */
+interface ChainTlsSettings {
+  clientCaSecret?: string;
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  ciphers?: string[];
 }
 
 /**
@@ -24,53 +34,76 @@ interface CertificateChainPlan {
  * claimed twice stays with the first certificate: Envoy rejects duplicate chain matches.
  */
 export function downstreamFilterChains(tls: DownstreamTls, alpnDefault: string[], filters: EnvoyObject[]): EnvoyObject[] {
-  return planChains(tls.certificates).map((plan) => {
+  return planCertificateChains(tls).map((plan) => {
     const chain: EnvoyObject = { name: plan.secretNames.join(',') };
     if (plan.serverNames.length) chain.filter_chain_match = { server_names: plan.serverNames };
     chain.filters = filters;
-    chain.transport_socket = {
-      name: FilterName.TlsTransportSocket,
-      typed_config: typed(ConfigType.DownstreamTlsContext, downstreamTlsContext(tls, plan.secretNames, alpnDefault)),
-    };
+    chain.transport_socket = downstreamTransportSocket(tls, plan, alpnDefault);
     return chain;
   });
 }
 
-function planChains(certs: TlsCertificateRef[]): CertificateChainPlan[] {
+/**
+ * Groups the listener's certificates into filter chains. A certificate's own client CA, TLS
+ * versions and ciphers (ingress-nginx sets these per host) override the listener's for its
+ * chain; the default chain takes the overrides of its first certificate.
+ */
+export function planCertificateChains(tls: DownstreamTls): CertificateChainPlan[] {
   const claimed = new Set<string>();
   const plans: CertificateChainPlan[] = [];
   let fallback: CertificateChainPlan | undefined;
-  for (const cert of certs) {
+  for (const cert of tls.certificates) {
     if (cert.hostnames.length === 0) {
-      if (!fallback) plans.push((fallback = { serverNames: [], secretNames: [] }));
+      if (!fallback) plans.push((fallback = { serverNames: [], secretNames: [], settings: chainSettings(tls, cert) }));
       fallback.secretNames.push(cert.secretName);
       continue;
     }
     const names = [...new Set(cert.hostnames.map((h) => h.toLowerCase()))].filter((h) => !claimed.has(h));
     names.forEach((h) => claimed.add(h));
-    if (names.length) plans.push({ serverNames: names, secretNames: [cert.secretName] });
+    if (names.length) plans.push({ serverNames: names, secretNames: [cert.secretName], settings: chainSettings(tls, cert) });
   }
   return plans;
 }
 
-function downstreamTlsContext(tls: DownstreamTls, secretNames: string[], alpnDefault: string[]): EnvoyObject {
+function chainSettings(tls: DownstreamTls, cert: TlsCertificateRef): ChainTlsSettings {
+  const out: ChainTlsSettings = {};
+  const clientCaSecret = cert.clientCaSecret ?? tls.clientCaSecret;
+  const minVersion = cert.minVersion ?? tls.minVersion;
+  const maxVersion = cert.maxVersion ?? tls.maxVersion;
+  const ciphers = cert.ciphers?.length ? cert.ciphers : tls.ciphers;
+  if (clientCaSecret) out.clientCaSecret = clientCaSecret;
+  if (minVersion) out.minVersion = minVersion;
+  if (maxVersion) out.maxVersion = maxVersion;
+  if (ciphers?.length) out.ciphers = ciphers;
+  return out;
+}
+
+/** The `transport_socket` terminating TLS for one chain: its certificates by SDS and its settings. */
+export function downstreamTransportSocket(tls: DownstreamTls, plan: CertificateChainPlan, alpnDefault: string[]): EnvoyObject {
+  return {
+    name: FilterName.TlsTransportSocket,
+    typed_config: typed(ConfigType.DownstreamTlsContext, downstreamTlsContext(plan, tls.alpn ?? alpnDefault)),
+  };
+}
+
+function downstreamTlsContext(plan: CertificateChainPlan, alpn: string[]): EnvoyObject {
+  const { settings } = plan;
   const common: EnvoyObject = {};
-  const params = tlsParams(tls);
+  const params = tlsParams(settings);
   if (params) common.tls_params = params;
-  common.tls_certificate_sds_secret_configs = secretNames.map(sdsSecretConfig);
-  if (tls.clientCaSecret) common.validation_context_sds_secret_config = sdsSecretConfig(tls.clientCaSecret);
-  const alpn = tls.alpn ?? alpnDefault;
+  common.tls_certificate_sds_secret_configs = plan.secretNames.map(sdsSecretConfig);
+  if (settings.clientCaSecret) common.validation_context_sds_secret_config = sdsSecretConfig(settings.clientCaSecret);
   if (alpn.length) common.alpn_protocols = [...alpn];
   const ctx: EnvoyObject = { common_tls_context: common };
-  if (tls.clientCaSecret) ctx.require_client_certificate = { value: true };
+  if (settings.clientCaSecret) ctx.require_client_certificate = { value: true };
   return ctx;
 }
 
-function tlsParams(tls: DownstreamTls): EnvoyObject | undefined {
+function tlsParams(settings: ChainTlsSettings): EnvoyObject | undefined {
   const out: EnvoyObject = {};
-  if (tls.minVersion) out.tls_minimum_protocol_version = TLS_VERSION[tls.minVersion];
-  if (tls.maxVersion) out.tls_maximum_protocol_version = TLS_VERSION[tls.maxVersion];
-  if (tls.ciphers?.length) out.cipher_suites = [...tls.ciphers];
+  if (settings.minVersion) out.tls_minimum_protocol_version = TLS_VERSION[settings.minVersion];
+  if (settings.maxVersion) out.tls_maximum_protocol_version = TLS_VERSION[settings.maxVersion];
+  if (settings.ciphers?.length) out.cipher_suites = [...settings.ciphers];
   return Object.keys(out).length ? out : undefined;
 }
 

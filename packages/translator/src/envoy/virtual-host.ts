@@ -1,7 +1,8 @@
 // VirtualHost: the domains it answers for, its routes in order, and a host-wide CORS policy.
 import type { VirtualHost } from '@tidegate/ir';
-import type { EnvoyObject, RouteTarget } from './envoy-object';
 import { corsPerFilterConfig } from './cors';
+import { customErrorRoutes } from './custom-errors';
+import type { EnvoyObject, RouteTarget } from './envoy-object';
 import { route } from './route';
 
 /**
@@ -10,6 +11,8 @@ import { route } from './route';
  */
 export function virtualHost(vh: VirtualHost, target: RouteTarget): EnvoyObject {
   const routes = vh.routes.map((r) => route(r, target)).filter((r): r is EnvoyObject => r !== undefined);
+  // Custom error pages come back into this virtual host by internal redirect (custom-errors.ts).
+  if (target === 'envoy') routes.unshift(...customErrorRoutes(vh));
   const out: EnvoyObject = { name: vh.name, domains: [...vh.domains], routes };
   const perFilter = corsPerFilterConfig(vh.cors, target);
   if (perFilter) out.typed_per_filter_config = perFilter;

@@ -11,7 +11,7 @@ const API_LISTENER_PORT_BASE = 40000;
 
 /**
  * A bootstrap (proto3 JSON) holding the same resources statically: RDS references become
- * inline `route_config`, EDS clusters become STATIC with their ClusterLoadAssignment, SDS
+ * inline `route_config` (with RDS's `validate_clusters: false`), EDS clusters become STATIC with their ClusterLoadAssignment, SDS
  * references name `static_resources.secrets`. Proxyless API listeners are re-hosted as
  * ordinary listeners on loopback so their HCM and routes are still checked.
  */
@@ -39,11 +39,14 @@ export function staticBootstrap(res: EnvoyResources): unknown {
     const out: Obj = {};
     for (const [k, v] of Object.entries(value)) {
       if (k === 'sds_config') continue; // a bare name resolves to a static secret
-      if (k === 'rds') out.route_config = routes.get(((v as Obj).route_config_name as string) ?? '');
+      if (k === 'rds') out.route_config = inlineRouteConfig(routes.get(((v as Obj).route_config_name as string) ?? ''));
       else out[k] = inline(v);
     }
     return out;
   };
+  // Inline route configurations check their clusters at load unless told not to; over RDS they
+  // do not (the reserved invalid-backend share relies on that), so keep RDS's behaviour.
+  const inlineRouteConfig = (rc: Obj | undefined): Obj | undefined => rc && { ...rc, validate_clusters: { value: false } };
   const bootstrap = {
     static_resources: {
       listeners: inline(listeners),
