@@ -154,6 +154,10 @@ describe('matching', () => {
     expect(await backendOf('/m', { method: 'GET' })).toBe('a');
   });
 
+  it('ignores a port in the Host header when matching hostnames', async () => {
+    expect(await backendOf('/exact', { host: `app.test:${port}` })).toBe('a');
+  });
+
   it('unknown hosts get 404', async () => {
     expect((await get('/exact', { host: 'nobody.test' })).status).toBe(404);
   });

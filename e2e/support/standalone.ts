@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ControlPlane } from '@tidegate/tidegate';
+import { ControlPlane, type ControlPlaneOptions } from '@tidegate/tidegate';
 import { firstValueFrom, filter } from 'rxjs';
 
 export interface StandaloneHarness {
@@ -18,7 +18,7 @@ export interface StandaloneHarness {
 
 export async function startStandalone(
   files: Record<string, string>,
-  options: { protocol?: 'sotw' | 'delta'; envoy?: boolean } = {},
+  options: { protocol?: 'sotw' | 'delta'; envoy?: boolean; ingress?: ControlPlaneOptions['ingress'] } = {},
 ): Promise<StandaloneHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidegate-e2e-'));
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
@@ -27,6 +27,7 @@ export async function startStandalone(
     xds: { host: '127.0.0.1', port: 0 },
     admin: { host: '127.0.0.1', port: 0 },
     defaultListenAddress: '127.0.0.1',
+    ...(options.ingress ? { ingress: options.ingress } : {}),
     ...(options.envoy === false
       ? {}
       : { envoy: { protocol: options.protocol ?? 'delta', adminPortBase: 0, logLevel: 'warning', drainSeconds: 0 } }),

@@ -11,6 +11,10 @@ const ALL: Record<string, () => Promise<void> | void> = {
   rss: () => benchRss(10_000),
   fanout: benchFanout,
   convergence: benchConvergence,
+  ingress: () => (require('./ingress-bench') as typeof import('./ingress-bench')).benchIngressAll(),
+  registry: () => (require('./registry-bench') as typeof import('./registry-bench')).benchRegistry(),
+  gateway: () => (require('./gateway-bench') as typeof import('./gateway-bench')).benchGateway(),
+  kubernetes: () => (require('./kubernetes-bench') as typeof import('./kubernetes-bench')).benchKubernetes(),
 };
 
 async function main(): Promise<void> {

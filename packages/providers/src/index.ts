@@ -4,3 +4,5 @@ export { ProvidersError, type ProvidersErrorCode } from './errors';
 export { compareObjects, sortObjects } from './object-order';
 export { FileProvider, type FileProviderOptions } from './file/file-provider';
 export type { KubeObject, ObjectStatus, ProviderError, ResourceSnapshot, SourcedObject } from '@tidegate/common';
+export * from './nacos';
+export * from './kubernetes';

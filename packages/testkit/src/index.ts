@@ -1,3 +1,4 @@
 export * from './echo-server';
 export * from './certificates';
 export * from './grpc-echo';
+export * from './test-host';

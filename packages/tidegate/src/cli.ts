@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { controllerCommand, standaloneCommand } from './commands/standalone';
 import { envoyCommand } from './commands/envoy';
 import { statusCommand } from './commands/status';
+import { migrateReportCommand } from './commands/migrate-report';
 
 const program = new Command('tidegate')
   .description('Tidegate: an API gateway control plane for stock Envoy')
@@ -11,7 +12,8 @@ const program = new Command('tidegate')
   .addCommand(standaloneCommand())
   .addCommand(controllerCommand())
   .addCommand(envoyCommand())
-  .addCommand(statusCommand());
+  .addCommand(statusCommand())
+  .addCommand(migrateReportCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tidegate: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -2,14 +2,18 @@
 import { Subscription, Subject } from 'rxjs';
 import { Topic, getLogger, type ResourceSnapshot } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
-import { FileProvider, type Provider } from '@tidegate/providers';
+import { FileProvider, KubernetesProvider, type KubernetesProviderOptions, type Provider } from '@tidegate/providers';
 import { SnapshotCache, XdsServer } from '@tidegate/xds-server';
 import { AdminServer } from './admin/admin-server';
 import { createMetrics, type Metrics } from './admin/metrics';
 import { EnvoyFleet, type EnvoyFleetOptions } from './envoy-fleet';
 import { translateResources, type TranslatedState } from './pipeline/translate';
+import { ingressTranslateOptions, type IngressOptions } from './pipeline/translate-ingress';
 import { SnapshotPublisher, type PublishReport } from './pipeline/publish';
 import { RejectionTracker } from './pipeline/rejections';
+import { createRegistryProvider, registerRegistryMetrics } from './pipeline/registries';
+import { NacosConfigProvider, type NacosConfigProviderOptions } from '@tidegate/providers';
+import type { NacosProvider, RegistryStatus } from '@tidegate/providers';
 
 const log = getLogger('control-plane');
 
@@ -18,10 +22,16 @@ export const CONTROLLER_NAME = 'tidegate.io/gateway-controller';
 export interface ControlPlaneOptions {
   /** Standalone source: a directory of Kubernetes-style YAML. */
   configDir?: string;
+  /** Standalone source: Nacos configuration, one config per resource. */
+  nacosConfig?: NacosConfigProviderOptions;
+  /** Watch the Kubernetes API server (status is written back by the Lease holder). */
+  kubernetes?: KubernetesProviderOptions;
   xds: { host: string; port: number };
   admin: { host: string; port: number };
   /** Where Gateway listeners bind when a Gateway names no address. */
   defaultListenAddress: string;
+  /** Serve Ingresses through one default gateway on `defaultListenAddress` (absent: Ingresses are ignored). */
+  ingress?: IngressOptions;
   /**
    * Quiet time after a resource change before translating. Small, because the file
    * provider already debounces editor bursts; `maxWaitMs` caps the delay under a
@@ -46,8 +56,11 @@ export class ControlPlane {
   private readonly publisher: SnapshotPublisher;
   private readonly rejections: RejectionTracker;
   private fleet?: EnvoyFleet;
+  /** Watches the service registries McpBridges declare (after the configuration providers, which it reads). */
+  private readonly registries: NacosProvider;
   private subscription?: Subscription;
   private ready = false;
+  private stopped = false;
   xdsPort = 0;
   adminPort = 0;
 
@@ -57,6 +70,11 @@ export class ControlPlane {
     this.publisher = new SnapshotPublisher(this.cache, this.metrics);
     this.rejections = new RejectionTracker(this.xds);
     if (options.configDir) this.providers.push(new FileProvider({ dir: options.configDir }));
+    if (options.kubernetes) this.providers.push(new KubernetesProvider({ controllerName: CONTROLLER_NAME, ...options.kubernetes }));
+    if (options.nacosConfig) this.providers.push(new NacosConfigProvider(options.nacosConfig));
+    this.registries = createRegistryProvider([...this.providers]);
+    this.providers.push(this.registries);
+    registerRegistryMetrics(this.metrics.registry, () => this.registryStatus());
   }
 
   async start(): Promise<void> {
@@ -73,7 +91,10 @@ export class ControlPlane {
         s.unsubscribe();
       });
     });
-    for (const provider of this.providers) await provider.start();
+    for (const provider of this.providers) {
+      await provider.start();
+      if (this.stopped) return; // stop() during start-up (a provider may wait for its source indefinitely)
+    }
     this.subscription = this.wire();
     await firstPublish;
     this.ready = true;
@@ -107,6 +128,7 @@ export class ControlPlane {
     const state = translateResources(snapshot, {
       controllerName: CONTROLLER_NAME,
       defaultListenAddress: this.options.defaultListenAddress,
+      ...(this.options.ingress ? { ingress: ingressTranslateOptions(this.options.ingress, this.options.defaultListenAddress) } : {}),
     });
     const report = this.publisher.publish(state.proxyGroups);
     stop();
@@ -136,6 +158,11 @@ export class ControlPlane {
     return { statuses: state?.statuses ?? [], errors: [...(state?.errors ?? []), ...this.rejections.errors()] };
   }
 
+  /** Every watched registry: stale or not, push or poll, counts, last error. */
+  registryStatus(): RegistryStatus[] {
+    return this.registries.status.value ?? [];
+  }
+
   /** Envoys the standalone fleet runs, by proxy group. */
   envoys(): ReturnType<EnvoyFleet['list']> {
     return this.fleet?.list() ?? [];
@@ -143,8 +170,10 @@ export class ControlPlane {
 
   async stop(): Promise<void> {
     this.ready = false;
-    await this.fleet?.stopAll();
+    this.stopped = true;
+    // Cut the pipeline first: a translation landing while Envoys stop would launch new ones.
     this.subscription?.unsubscribe();
+    await this.fleet?.stopAll();
     for (const provider of [...this.providers].reverse()) await provider.stop();
     await this.xds.close();
     await this.admin.close();

@@ -29,6 +29,7 @@ export class AdminServer {
       '/debug/syncz': async () => ({ status: 200, body: this.plane.xds.syncStatus() }),
       '/debug/status': async () => ({ status: 200, body: this.plane.statusReport() }),
       '/debug/ir': async () => ({ status: 200, body: this.plane.currentIr() }),
+      '/debug/registries': async () => ({ status: 200, body: this.plane.registryStatus() }),
       '/debug/config_dump': async (url) => this.configDump(url),
     };
     this.server = http.createServer((req, res) => {

@@ -12,7 +12,12 @@ export async function runUntilSignal(start: () => Promise<void>, stop: () => Pro
   const first = await Promise.race([started.then(() => undefined), signal]);
   const which = first ?? (await signal);
   log.info({ signal: which }, 'stopping');
-  // A failed start still stops whatever did start.
-  await started.catch(() => undefined);
+  if (first !== undefined) {
+    // Signalled during start-up, which may be waiting for a source (say an API server) indefinitely:
+    // stop now, which also ends the start.
+    await stop();
+    await started.catch(() => undefined);
+    return;
+  }
   await stop();
 }

@@ -4,6 +4,7 @@ import { configureLogging, type LogLevel } from '@tidegate/common';
 import { ControlPlane } from '../control-plane';
 import { LOG_LEVELS, oneOf, port } from './options';
 import { runUntilSignal } from './run-until-signal';
+import { addNacosConfigFlags, nacosConfigOptions, type NacosConfigFlags } from './nacos-config-flags';
 
 interface PlaneFlags {
   configDir?: string;
@@ -21,26 +22,33 @@ function addPlaneFlags(cmd: Command): Command {
     .option('--xds-address <addr>', 'address the xDS server binds', '127.0.0.1')
     .option('--admin-port <port>', 'admin HTTP port (/metrics, /debug/*, /healthz, /readyz)', port, 15014)
     .option('--admin-address <addr>', 'address the admin HTTP server binds', '127.0.0.1')
-    .option('--listen-address <addr>', 'address Gateway listeners bind when a Gateway names none', '0.0.0.0')
+    .option('--listen-address <addr>', 'address Gateway listeners bind when a Gateway names none, and the Ingress default gateway binds', '0.0.0.0')
     .addOption(new Command().createOption('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'));
 }
 
 export function standaloneCommand(): Command {
   const cmd = new Command('standalone')
     .description('control plane + bundled Envoy (one per Gateway) from a directory of Kubernetes-style YAML')
-    .requiredOption('--config-dir <dir>', 'directory of YAML resources, watched for changes')
-    .option('--http-port <port>', 'HTTP port of the default gateway for Ingress objects (no effect until Ingress support lands)', port, 8080)
-    .option('--https-port <port>', 'HTTPS port of the default gateway for Ingress objects (no effect until Ingress support lands)', port, 8443)
+    .option('--config-dir <dir>', 'directory of YAML resources, watched for changes (this and/or --nacos-config)')
+    .option('--http-port <port>', 'HTTP port of the default gateway that serves Ingress objects', port, 8080)
+    .option('--https-port <port>', 'HTTPS port of the default gateway (listens when some Ingress has TLS)', port, 8443)
+    .option('--ingress-class <name>', 'IngressClass to serve ("nginx" also takes Ingresses that name no class)', 'tidegate')
+    .option('--publish-address <addr>', 'address written to Ingress status.loadBalancer (default: --listen-address, or 127.0.0.1 when that is a wildcard)')
     .option('--envoy-protocol <p>', 'how the bundled Envoy speaks xDS: sotw or delta', oneOf('sotw', 'delta'), 'delta')
     .option('--envoy-admin-port <port>', 'admin port of the first bundled Envoy (next ones count up; 0 = any free port)', port, 15000)
     .option('--envoy-log-level <level>', 'log level of the bundled Envoy', 'warning');
-  return addPlaneFlags(cmd).action(async (flags: PlaneFlags & { envoyProtocol: 'sotw' | 'delta'; envoyAdminPort: number; envoyLogLevel: string }) => {
+  type IngressFlags = { httpPort: number; httpsPort: number; ingressClass: string; publishAddress?: string };
+  return addPlaneFlags(addNacosConfigFlags(cmd)).action(async (flags: PlaneFlags & NacosConfigFlags & IngressFlags & { envoyProtocol: 'sotw' | 'delta'; envoyAdminPort: number; envoyLogLevel: string }) => {
     configureLogging(flags.logLevel);
+    const nacosConfig = nacosConfigOptions(flags);
+    if (!flags.configDir && !nacosConfig) cmd.error('error: give --config-dir and/or --nacos-config');
     const plane = new ControlPlane({
       configDir: flags.configDir,
+      ...(nacosConfig ? { nacosConfig } : {}),
       xds: { host: flags.xdsAddress, port: flags.xdsPort },
       admin: { host: flags.adminAddress, port: flags.adminPort },
       defaultListenAddress: flags.listenAddress,
+      ingress: { ingressClass: flags.ingressClass, httpPort: flags.httpPort, httpsPort: flags.httpsPort, ...(flags.publishAddress ? { publishAddress: flags.publishAddress } : {}) },
       envoy: { protocol: flags.envoyProtocol, adminPortBase: flags.envoyAdminPort, logLevel: flags.envoyLogLevel },
     });
     await runUntilSignal(() => plane.start(), () => plane.stop());
@@ -50,11 +58,21 @@ export function standaloneCommand(): Command {
 export function controllerCommand(): Command {
   const cmd = new Command('controller')
     .description('the control plane alone; Envoys elsewhere connect to its xDS port')
-    .option('--config-dir <dir>', 'directory of YAML resources, watched for changes');
-  return addPlaneFlags(cmd).action(async (flags: PlaneFlags) => {
+    .option('--config-dir <dir>', 'directory of YAML resources, watched for changes')
+    .option('--kubeconfig <path>', 'watch this Kubernetes API server (default without --config-dir: in-cluster, then KUBECONFIG)')
+    .option('--watch-namespace <ns>', 'watch only this namespace (Kubernetes)')
+    .option('--ingress-class <name>', 'IngressClass to serve through the default gateway (proxy group tidegate/ingress)', 'tidegate')
+    .option('--http-port <port>', 'HTTP port of the default gateway that serves Ingress objects', port, 8080)
+    .option('--https-port <port>', 'HTTPS port of the default gateway', port, 8443)
+    .option('--publish-address <addr>', 'address written to Ingress status.loadBalancer (e.g. the gateway Service address)');
+  type ControllerFlags = PlaneFlags & { kubeconfig?: string; watchNamespace?: string; ingressClass: string; httpPort: number; httpsPort: number; publishAddress?: string };
+  return addPlaneFlags(cmd).action(async (flags: ControllerFlags) => {
     configureLogging(flags.logLevel);
+    const useKubernetes = flags.kubeconfig !== undefined || flags.configDir === undefined;
     const plane = new ControlPlane({
       configDir: flags.configDir,
+      ...(useKubernetes ? { kubernetes: { kubeconfig: flags.kubeconfig, watchNamespace: flags.watchNamespace } } : {}),
+      ingress: { ingressClass: flags.ingressClass, httpPort: flags.httpPort, httpsPort: flags.httpsPort, ...(flags.publishAddress ? { publishAddress: flags.publishAddress } : {}) },
       xds: { host: flags.xdsAddress, port: flags.xdsPort },
       admin: { host: flags.adminAddress, port: flags.adminPort },
       defaultListenAddress: flags.listenAddress,

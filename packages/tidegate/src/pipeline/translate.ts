@@ -2,11 +2,14 @@
 import type { ObjectStatus, ResourceSnapshot } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import { validateProxyGroup } from '@tidegate/ir';
-import { translateGatewayApi, type TranslationError } from '@tidegate/translator';
+import { registryBackendRefResolver, translateGatewayApi, translateRegistries, type IngressTranslateOptions, type TranslationError } from '@tidegate/translator';
+import { translateIngressResources } from './translate-ingress';
 
 export interface TranslateSettings {
   controllerName: string;
   defaultListenAddress: string;
+  /** Serve Ingresses of this class through the default gateway (absent: Ingresses are ignored). */
+  ingress?: IngressTranslateOptions;
 }
 
 /** Everything the translators made of one resource snapshot. */
@@ -18,7 +21,10 @@ export interface TranslatedState {
 }
 
 export function translateResources(snapshot: ResourceSnapshot, settings: TranslateSettings): TranslatedState {
-  const gatewayApi = translateGatewayApi(snapshot.objects, settings);
+  // McpBridge registries: hosts routes can name (backendRefs of kind networking.istio.io/Hostname).
+  const registries = translateRegistries(snapshot.objects);
+  const gatewayApiOptions = { ...settings, backendRefResolvers: [registryBackendRefResolver(registries.catalog)] };
+  const gatewayApi = translateGatewayApi(snapshot.objects, gatewayApiOptions);
   const errors: TranslationError[] = [
     ...snapshot.errors.map((e) => ({
       object: { kind: e.object?.kind ?? '', namespace: e.object?.namespace, name: e.object?.name ?? '' },
@@ -27,12 +33,15 @@ export function translateResources(snapshot: ResourceSnapshot, settings: Transla
       message: e.message,
       code: 'provider-error',
     })),
+    ...registries.errors,
     ...gatewayApi.errors,
   ];
+  const ingress = translateIngressResources(snapshot.objects, settings.ingress, errors);
+  errors.push(...ingress.errors);
   // A group that fails IR validation is a translator bug, not a user mistake: it is
   // dropped here (the publisher keeps serving that group's last good snapshot).
   const proxyGroups: ProxyGroup[] = [];
-  for (const group of gatewayApi.proxyGroups) {
+  for (const group of [...gatewayApi.proxyGroups, ...ingress.proxyGroups]) {
     const checked = validateProxyGroup(group);
     if (checked.ok) proxyGroups.push(group);
     else {
@@ -46,5 +55,5 @@ export function translateResources(snapshot: ResourceSnapshot, settings: Transla
       }
     }
   }
-  return { proxyGroups, statuses: gatewayApi.statuses, errors };
+  return { proxyGroups, statuses: [...gatewayApi.statuses, ...ingress.statuses], errors };
 }

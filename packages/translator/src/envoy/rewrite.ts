@@ -14,6 +14,8 @@ export const fullPathRewrite = (value: string): EnvoyObject => ({
  * `//x`, so that case strips the prefix and its slashes with a regex instead.
  */
 export function prefixReplacement(match: RouteMatch, replacement: string): EnvoyObject {
+  // A plain string prefix is replaced as written (`/api` → `/v2` turns `/apix` into `/v2x`).
+  if (match.path.type === 'string-prefix') return { prefix_rewrite: replacement };
   if (match.path.type !== 'prefix') return fullPathRewrite(replacement);
   const prefix = trimPrefix(match.path.value);
   const target = trimPrefix(replacement);

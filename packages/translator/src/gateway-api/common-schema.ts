@@ -1,5 +1,6 @@
 // Zod schemas for the small types Gateway API kinds share (hostnames, parent and backend references).
 import { z } from 'zod';
+import { durationMs } from '../resources';
 
 export const hostnameSchema = z
   .string()
@@ -39,3 +40,22 @@ export const weightSchema = z.number().int().min(0).max(1_000_000);
 
 /** A backendRef as TCPRoute and TLSRoute write it (no filters). */
 export const plainBackendRefSchema = z.strictObject({ ...backendObjectRefFields, weight: weightSchema.optional() });
+
+/** A route's rules: a rule `name`, when set, is unique within the route. */
+export function ruleNamesUnique(rules: ReadonlyArray<{ name?: string | undefined }>, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  rules.forEach((r, i) => {
+    if (r.name === undefined) return;
+    if (seen.has(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `rule name "${r.name}" is used twice` });
+    seen.add(r.name);
+  });
+}
+
+/** Gateway API's experimental `sessionPersistence` stanza (HTTPRoute and GRPCRoute rules). */
+export const sessionPersistenceSchema = z.strictObject({
+  sessionName: z.string().max(128).optional(),
+  absoluteTimeout: durationMs.optional(),
+  idleTimeout: durationMs.optional(),
+  type: z.enum(['Cookie', 'Header']).optional(),
+  cookieConfig: z.strictObject({ lifetimeType: z.enum(['Permanent', 'Session']).optional() }).optional(),
+});

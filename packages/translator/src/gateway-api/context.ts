@@ -1,5 +1,6 @@
 // State shared by the stages of one translation run.
 import type { ErrorSink, ResourceIndex, ServiceBackends } from '../resources';
+import type { BackendTlsPolicies } from './backend-tls-policy';
 import type { GatewayState } from './gateway-state';
 import type { TranslateOptions } from './types';
 
@@ -8,6 +9,8 @@ export interface Context {
   sink: ErrorSink;
   options: TranslateOptions;
   services: ServiceBackends;
+  /** BackendTLSPolicy: TLS settings layered on the Service backends. */
+  backendTls: BackendTlsPolicies;
   /** Our accepted-class Gateways by `namespace/name`. */
   gateways: Map<string, GatewayState>;
 }

@@ -11,6 +11,35 @@ const certificateRef = z.strictObject({
   namespace: z.string().min(1).optional(),
 });
 
+const objectRef = z.strictObject({
+  group: z.string(),
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+});
+
+const frontendValidation = z.strictObject({
+  caCertificateRefs: z.array(objectRef).min(1).max(8),
+  mode: z.enum(['AllowValidOnly', 'AllowInsecureFallback']).optional(),
+});
+
+/** Gateway `spec.tls` (standard since v1.5): client certificate validation, and the client certificate for backends. */
+const gatewayTlsSchema = z.strictObject({
+  backend: z.strictObject({ clientCertificateRef: certificateRef.optional() }).optional(),
+  frontend: z
+    .strictObject({
+      default: z.strictObject({ validation: frontendValidation.optional() }),
+      perPort: z
+        .array(z.strictObject({ port: portSchema, tls: z.strictObject({ validation: frontendValidation.optional() }) }))
+        .max(64)
+        .refine((ps) => new Set(ps.map((p) => p.port)).size === ps.length, { message: 'each port may appear once' })
+        .optional(),
+    })
+    .optional(),
+});
+
+export type FrontendValidationSpec = z.output<typeof frontendValidation>;
+
 const listenerSchema = z.strictObject({
   name: sectionNameSchema,
   hostname: hostnameSchema.optional(),
@@ -53,12 +82,20 @@ export const GatewayKind = defineKind({
             seen.add(l.name);
           });
         }),
-      addresses: z.array(z.strictObject({ type: z.string().optional(), value: z.string().min(1) })).max(16).optional(),
+      addresses: z.array(z.strictObject({ type: z.string().optional(), value: z.string().max(253).optional() })).max(16).optional(),
       infrastructure: z
         .strictObject({
           labels: z.record(z.string(), z.string()).optional(),
           annotations: z.record(z.string(), z.string()).optional(),
           parametersRef: z.strictObject({ group: z.string(), kind: z.string(), name: z.string() }).optional(),
+        })
+        .optional(),
+      tls: gatewayTlsSchema.optional(),
+      allowedListeners: z
+        .strictObject({
+          namespaces: z
+            .strictObject({ from: z.enum(['All', 'Selector', 'Same', 'None']).optional(), selector: labelSelectorSchema.optional() })
+            .optional(),
         })
         .optional(),
     }),

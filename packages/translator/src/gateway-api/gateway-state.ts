@@ -20,6 +20,8 @@ export interface ListenerState {
   /** Why the listener is not Accepted. */
   notAccepted?: Problem;
   conflicted?: Problem;
+  /** OverlappingTLSConfig (negative polarity: only ever reported True). */
+  overlappingTls?: Problem;
   /** Why ResolvedRefs is False (bad certificate or route kind). */
   refsProblem?: Problem;
   /** Why the listener is not Programmed though accepted (no usable certificate, policy failure). */
@@ -27,6 +29,8 @@ export interface ListenerState {
   supportedKinds: RouteGroupKind[];
   namespaces: { from: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
   certificates: Array<{ ref: TlsCertificateRef; secret: Secret }>;
+  /** CA bundle client certificates must chain to (Gateway spec.tls.frontend). */
+  clientCa?: Secret;
   /** Keys of the routes attached here (a route counts once however many parentRefs lead here). */
   attachedRoutes: Set<string>;
 }
@@ -35,8 +39,11 @@ export interface GatewayState {
   res: Resource<{ spec: GatewaySpec }>;
   /** `namespace/name`: also the ProxyGroup name. */
   key: string;
-  address: string;
+  /** IPs every listener binds (spec.addresses, else the default listen address). */
+  addresses: string[];
   notAccepted?: Problem;
+  /** Gateway-level references (spec.tls.backend.clientCertificateRef) that did not resolve. */
+  refsProblem?: Problem;
   listeners: ListenerState[];
   builder: ProxyGroupBuilder;
 }

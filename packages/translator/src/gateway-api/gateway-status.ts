@@ -6,19 +6,19 @@ import { listenerProgrammed, listenerUsable, type GatewayState, type ListenerSta
 /** Status of a Gateway; `programmed` is the problem that kept its ProxyGroup out, if any. */
 export function gatewayStatus(gw: GatewayState, notProgrammed: Problem | undefined): ObjectStatus {
   const gen = gw.res.generation;
-  const invalid = gw.listeners.filter((l) => !listenerUsable(l)).map((l) => l.name);
   let accepted: Condition;
   if (gw.notAccepted) accepted = condition('Accepted', false, gw.notAccepted.reason, gw.notAccepted.message, gen);
-  else if (invalid.length) accepted = condition('Accepted', true, 'ListenersNotValid', `invalid listeners: ${invalid.join(', ')}`, gen);
+  else if (!gw.listeners.every(listenerUsable)) accepted = condition('Accepted', true, 'ListenersNotValid', listenerSummary(gw.listeners), gen);
   else accepted = condition('Accepted', true, 'Accepted', 'Gateway is accepted', gen);
   const blocked = gw.notAccepted ?? notProgrammed;
   const status: Record<string, unknown> = {};
-  if (!blocked) status.addresses = [{ type: 'IPAddress', value: gw.address }];
+  if (!blocked) status.addresses = gw.addresses.map((value) => ({ type: 'IPAddress', value }));
   status.conditions = [
     accepted,
     blocked
       ? condition('Programmed', false, 'Invalid', blocked.message, gen)
       : condition('Programmed', true, 'Programmed', 'configuration is generated', gen),
+    resolvedRefs(gw, gen),
   ];
   status.listeners = gw.listeners.map((l) => listenerStatus(l, blocked, gen));
   return { kind: gw.res.ref.kind, namespace: gw.res.namespace, name: gw.res.name, status };
@@ -43,6 +43,30 @@ function listenerStatus(l: ListenerState, gatewayBlocked: Problem | undefined, g
       l.conflicted
         ? condition('Conflicted', true, l.conflicted.reason, l.conflicted.message, gen)
         : condition('Conflicted', false, 'NoConflicts', 'no conflicts', gen),
+      ...(l.overlappingTls ? [condition('OverlappingTLSConfig', true, l.overlappingTls.reason, l.overlappingTls.message, gen)] : []),
     ],
   };
+}
+
+/** Which listeners are invalid, which conflicted and which accepted, as Gateway API asks ListenersNotValid to say. */
+function listenerSummary(listeners: readonly ListenerState[]): string {
+  const names = (ls: ListenerState[]) => ls.map((l) => l.name).join(', ');
+  const invalid = listeners.filter((l) => l.notAccepted);
+  const conflicted = listeners.filter((l) => !l.notAccepted && l.conflicted);
+  const accepted = listeners.filter(listenerUsable);
+  return [
+    invalid.length ? `not accepted: ${names(invalid)}` : '',
+    conflicted.length ? `conflicted: ${names(conflicted)}` : '',
+    `accepted: ${accepted.length ? names(accepted) : 'none'}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** Gateway ResolvedRefs: its own references (backend client certificate), else a summary of the listeners'. */
+function resolvedRefs(gw: GatewayState, gen: number | undefined): Condition {
+  if (gw.refsProblem) return condition('ResolvedRefs', false, gw.refsProblem.reason, gw.refsProblem.message, gen);
+  const unresolved = gw.listeners.filter((l) => l.refsProblem).map((l) => l.name);
+  if (unresolved.length) return condition('ResolvedRefs', false, 'ListenersNotResolved', `listeners with unresolved references: ${unresolved.join(', ')}`, gen);
+  return condition('ResolvedRefs', true, 'ResolvedRefs', 'all references are resolved', gen);
 }

@@ -47,7 +47,7 @@ export function translateGrpcTargets(ctx: Context): ObjectStatus[] {
     const routes = spec.routes.map((r, i): Route => {
       const backends: WeightedBackend[] = [];
       r.backendRefs.forEach((ref, k) => {
-        const b = resolveBackendRef(ctx, 'GrpcTarget', res.namespace, ref, TIDEGATE_GROUP);
+        const b = resolveBackendRef(ctx, 'GrpcTarget', res.namespace, ref, { fromGroup: TIDEGATE_GROUP });
         if (!b.ok) {
           problems.push(b.problem);
           ctx.sink.add(res, `spec.routes[${i}].backendRefs[${k}]`, reasonCode(b.problem.reason), b.problem.message);

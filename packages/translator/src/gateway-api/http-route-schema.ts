@@ -1,9 +1,9 @@
-// Schema of gateway.networking.k8s.io HTTPRoute (v1), including the experimental `retry` stanza.
+// Schema of gateway.networking.k8s.io HTTPRoute (v1), including the experimental `retry` and `sessionPersistence` stanzas.
 import { z } from 'zod';
 import { defineKind, durationMs } from '../resources';
-import { backendObjectRefFields, hostnameSchema, parentRefSchema, weightSchema } from './common-schema';
+import { backendObjectRefFields, hostnameSchema, parentRefSchema, ruleNamesUnique, sectionNameSchema, sessionPersistenceSchema, weightSchema } from './common-schema';
 import { GATEWAY_GROUP } from './constants';
-import { HTTP_FILTERS } from './filters';
+import { HTTP_FILTERS, filterSchemaFor, type FilterSpec } from './filters';
 import { headerNameSchema } from './filters/header-mutation';
 
 const pathMatch = z
@@ -38,25 +38,9 @@ export const httpRouteMatchSchema = z.strictObject({
 
 export type HttpRouteMatchSpec = z.output<typeof httpRouteMatchSchema>;
 
-/**
- * `{ type, <field>: config }` where exactly the field that `type` names is set.
- * Built from the filter registry so a new filter needs no change here.
- */
-const filterSchema = z
-  .strictObject({
-    type: z.enum(HTTP_FILTERS.map((f) => f.type) as [string, ...string[]]),
-    ...Object.fromEntries(HTTP_FILTERS.map((f) => [f.field, f.schema.optional()])),
-  })
-  .superRefine((f, ctx) => {
-    const own = HTTP_FILTERS.find((h) => h.type === f.type);
-    for (const h of HTTP_FILTERS) {
-      const set = (f as Record<string, unknown>)[h.field] !== undefined;
-      if (h === own && !set) ctx.addIssue({ code: 'custom', path: [h.field], message: `required when type is ${f.type}` });
-      if (h !== own && set) ctx.addIssue({ code: 'custom', path: [h.field], message: `must not be set when type is ${f.type}` });
-    }
-  });
+const filterSchema = filterSchemaFor(HTTP_FILTERS);
 
-export type HttpFilterSpec = { type: string } & Record<string, unknown>;
+export type HttpFilterSpec = FilterSpec;
 
 const httpBackendRef = z.strictObject({
   ...backendObjectRefFields,
@@ -65,18 +49,27 @@ const httpBackendRef = z.strictObject({
 });
 
 export const httpRouteRuleSchema = z.strictObject({
-  name: z.string().min(1).optional(),
+  name: sectionNameSchema.optional(),
   matches: z.array(httpRouteMatchSchema).max(64).optional(),
   filters: z.array(filterSchema).max(16).optional(),
   backendRefs: z.array(httpBackendRef).max(16).optional(),
-  timeouts: z.strictObject({ request: durationMs.optional(), backendRequest: durationMs.optional() }).optional(),
+  timeouts: z
+    .strictObject({ request: durationMs.optional(), backendRequest: durationMs.optional() })
+    .refine((t) => !(t.request && t.backendRequest !== undefined && t.backendRequest > t.request), {
+      message: 'backendRequest timeout cannot be longer than request timeout',
+    })
+    .optional(),
   retry: z
     .strictObject({
-      codes: z.array(z.number().int().min(400).max(599)).optional(),
+      codes: z
+        .array(z.number().int().min(400).max(599))
+        .refine((c) => new Set(c).size === c.length, { message: 'codes must not repeat' })
+        .optional(),
       attempts: z.number().int().min(0).optional(),
       backoff: durationMs.optional(),
     })
     .optional(),
+  sessionPersistence: sessionPersistenceSchema.optional(),
 });
 
 export type HttpRouteRuleSpec = z.output<typeof httpRouteRuleSchema>;
@@ -89,7 +82,7 @@ export const HTTPRouteKind = defineKind({
     spec: z.strictObject({
       parentRefs: z.array(parentRefSchema).max(32).optional(),
       hostnames: z.array(hostnameSchema).max(16).optional(),
-      rules: z.array(httpRouteRuleSchema).max(16).optional(),
+      rules: z.array(httpRouteRuleSchema).max(16).superRefine(ruleNamesUnique).optional(),
     }),
   }),
 });

@@ -1,6 +1,8 @@
 // Listeners that cannot share a port: different protocols, or the same hostname twice.
 
 import type { ListenerState } from './gateway-state';
+import { hostnameMatches } from './hostnames';
+import { terminatesTls } from './listener';
 
 /**
  * Marks conflicting listeners. Every listener on a port that mixes protocols is
@@ -17,9 +19,12 @@ export function markConflicts(listeners: readonly ListenerState[]): ListenerStat
   }
   for (const [port, group] of byPort) {
     const protocols = new Set(group.map((l) => l.protocol));
-    if (protocols.size > 1) {
+    // One port serves one way: TLS listeners cannot mix Passthrough and Terminate either.
+    const tlsModes = new Set(group.filter((l) => l.protocol === 'TLS').map((l) => l.spec.tls?.mode ?? 'Terminate'));
+    if (protocols.size > 1 || tlsModes.size > 1) {
+      const what = protocols.size > 1 ? `protocols ${[...protocols].join(' and ')}` : 'TLS modes Passthrough and Terminate';
       for (const l of group) {
-        l.conflicted = { reason: 'ProtocolConflict', message: `port ${port} is used with protocols ${[...protocols].join(' and ')}` };
+        l.conflicted = { reason: 'ProtocolConflict', message: `port ${port} is used with ${what}` };
         conflicted.push(l);
       }
       continue;
@@ -42,4 +47,29 @@ export function markConflicts(listeners: readonly ListenerState[]): ListenerStat
     }
   }
   return conflicted;
+}
+
+/**
+ * Marks TLS-terminating listeners of one port whose hostnames overlap (one
+ * matches the other, or a listener without hostname, which takes every SNI):
+ * Gateway API's OverlappingTLSConfig / OverlappingHostnames, set on every
+ * listener of an overlapping pair. Conflicted or unaccepted listeners are left out.
+ */
+export function markOverlappingTls(listeners: readonly ListenerState[]): void {
+  const tls = listeners.filter((l) => !l.notAccepted && !l.conflicted && terminatesTls(l));
+  for (const a of tls) {
+    const others = tls.filter((b) => b !== a && b.port === a.port && hostnamesOverlap(a.hostname, b.hostname));
+    if (!others.length) continue;
+    a.overlappingTls = {
+      reason: 'OverlappingHostnames',
+      message: `hostname ${a.hostname ?? '(any)'} overlaps listener${others.length > 1 ? 's' : ''} ${others.map((o) => `${o.name} (${o.hostname ?? 'any'})`).join(', ')} on port ${a.port}`,
+    };
+  }
+}
+
+function hostnamesOverlap(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return true;
+  if (a === b || hostnameMatches(a, b) || hostnameMatches(b, a)) return true;
+  // Two wildcards overlap when one's suffix lies inside the other's.
+  return a.startsWith('*.') && b.startsWith('*.') && (a.endsWith(b.slice(1)) || b.endsWith(a.slice(1)));
 }

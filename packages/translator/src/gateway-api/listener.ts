@@ -9,17 +9,30 @@ import { referenceAllowed } from './reference-grant';
 
 interface ProtocolRule {
   routeKinds: readonly string[];
-  /** The TLS mode the protocol needs; absent means `tls` must not be set. */
-  tlsMode?: 'Terminate' | 'Passthrough';
+  /** TLS modes the protocol accepts (the first is the default); absent means `tls` must not be set. */
+  tlsModes?: ReadonlyArray<'Terminate' | 'Passthrough'>;
 }
 
-/** Protocols Tidegate serves. TLS listeners only pass TLS through (terminating needs TLS termination on TCP, not in the IR yet). */
+/** Protocols Tidegate serves, with the route kinds each carries. */
 const PROTOCOLS: Readonly<Record<string, ProtocolRule>> = {
-  HTTP: { routeKinds: ['HTTPRoute'] },
-  HTTPS: { routeKinds: ['HTTPRoute'], tlsMode: 'Terminate' },
-  TLS: { routeKinds: ['TLSRoute'], tlsMode: 'Passthrough' },
+  HTTP: { routeKinds: ['HTTPRoute', 'GRPCRoute'] },
+  HTTPS: { routeKinds: ['HTTPRoute', 'GRPCRoute'], tlsModes: ['Terminate'] },
+  TLS: { routeKinds: ['TLSRoute'], tlsModes: ['Terminate', 'Passthrough'] },
   TCP: { routeKinds: ['TCPRoute'] },
 };
+
+/**
+ * A listener protocol as Tidegate uses it: core protocols are case-insensitive
+ * (`http` is `HTTP`); implementation-specific ones (`example.com/x`) stay as written.
+ */
+export const normalizeProtocol = (protocol: string): string => (protocol.includes('/') ? protocol : protocol.toUpperCase());
+
+/** Whether listeners of this (normalized) protocol can carry routes of `kind` at all. */
+export const protocolCarries = (protocol: string, kind: string): boolean => PROTOCOLS[protocol]?.routeKinds.includes(kind) ?? false;
+
+/** Whether the listener terminates TLS (HTTPS, or TLS in Terminate mode). */
+export const terminatesTls = (l: { protocol: string; spec: ListenerSpec }): boolean =>
+  l.protocol === 'HTTPS' || (l.protocol === 'TLS' && (l.spec.tls?.mode ?? 'Terminate') === 'Terminate');
 
 /** Validates one listener and resolves its certificates; problems become listener conditions and errors. */
 export function buildListener(ctx: Context, gw: GatewayState, spec: ListenerSpec, index: number): ListenerState {
@@ -29,7 +42,7 @@ export function buildListener(ctx: Context, gw: GatewayState, spec: ListenerSpec
     spec,
     name: spec.name,
     port: spec.port,
-    protocol: spec.protocol,
+    protocol: normalizeProtocol(spec.protocol),
     supportedKinds: [],
     namespaces: { from: spec.allowedRoutes?.namespaces?.from ?? 'Same' },
     certificates: [],
@@ -41,7 +54,7 @@ export function buildListener(ctx: Context, gw: GatewayState, spec: ListenerSpec
   const path = `spec.listeners[${index}]`;
   const report = (field: string, code: string, message: string) => ctx.sink.add(gw.res, `${path}${field}`, code, message);
 
-  const rule = PROTOCOLS[spec.protocol];
+  const rule = PROTOCOLS[l.protocol];
   if (!rule) {
     const message = `protocol ${spec.protocol} is not supported (supported: ${Object.keys(PROTOCOLS).join(', ')})`;
     l.notAccepted = { reason: 'UnsupportedProtocol', message };
@@ -55,7 +68,7 @@ export function buildListener(ctx: Context, gw: GatewayState, spec: ListenerSpec
     l.notAccepted = addProblem(l.notAccepted, { reason: 'UnsupportedValue', message });
     report('.allowedRoutes.namespaces.selector', 'missing-field', message);
   }
-  if (!l.notAccepted && rule.tlsMode === 'Terminate') resolveCertificates(ctx, l, path);
+  if (!l.notAccepted && terminatesTls(l)) resolveCertificates(ctx, l, path);
   return l;
 }
 
@@ -79,16 +92,13 @@ function supportedKinds(l: ListenerState, rule: ProtocolRule, report: (field: st
 function checkTls(l: ListenerState, rule: ProtocolRule, report: (field: string, message: string) => void): void {
   const tls = l.spec.tls;
   let message: string | undefined;
-  if (!rule.tlsMode) {
+  if (!rule.tlsModes) {
     if (tls) message = `tls must not be set on a listener with protocol ${l.protocol}`;
+  } else if (l.protocol === 'TLS' && !tls) {
+    message = 'a TLS listener needs tls.mode (Passthrough or Terminate)';
   } else {
     const mode = tls?.mode ?? 'Terminate';
-    if (mode !== rule.tlsMode) {
-      message =
-        l.protocol === 'TLS'
-          ? 'TLS listeners support only tls.mode Passthrough; use protocol HTTPS to terminate TLS for HTTP'
-          : `${l.protocol} listeners terminate TLS; use protocol TLS for Passthrough`;
-    }
+    if (!rule.tlsModes.includes(mode)) message = `${l.protocol} listeners terminate TLS; use protocol TLS for Passthrough`;
   }
   if (message) {
     l.notAccepted = addProblem(l.notAccepted, { reason: 'UnsupportedValue', message });
@@ -103,7 +113,7 @@ function resolveCertificates(ctx: Context, l: ListenerState, path: string): void
     l.refsProblem = addProblem(l.refsProblem, { reason, message });
     ctx.sink.add(gw, `${path}.tls${field}`, code, message);
   };
-  if (refs.length === 0) fail('.certificateRefs', 'InvalidCertificateRef', 'missing-field', 'an HTTPS listener needs at least one certificateRef');
+  if (refs.length === 0) fail('.certificateRefs', 'InvalidCertificateRef', 'missing-field', `a ${l.protocol} listener that terminates TLS needs at least one certificateRef`);
   refs.forEach((ref, j) => {
     const field = `.certificateRefs[${j}]`;
     const namespace = ref.namespace ?? gw.namespace;

@@ -6,6 +6,7 @@ import { GATEWAY_GROUP } from './constants';
 import { GatewayKind } from './gateway-schema';
 import { listenerUsable, type GatewayState, type ListenerState } from './gateway-state';
 import { intersectHostnames } from './hostnames';
+import { protocolCarries } from './listener';
 import { reasonCode } from './problems';
 
 /** The route as attachment sees it. */
@@ -14,6 +15,11 @@ export interface AttachingRoute {
   res: Resource<{ spec: { parentRefs?: ParentRef[] | undefined; hostnames?: string[] | undefined } }>;
   /** HTTP and TLS routes match hostnames; TCP routes do not. */
   usesHostnames: boolean;
+  /**
+   * Reason when every candidate listener has a protocol that cannot carry this
+   * route kind (TLSRoute: UnsupportedValue); NotAllowedByListeners otherwise.
+   */
+  wrongProtocolReason?: string;
 }
 
 /** Where a route lands on one listener: the hostnames it serves there (`*` means any). */
@@ -44,13 +50,16 @@ export function attachToParents(ctx: Context, route: AttachingRoute): ParentOutc
     const gw = ctx.gateways.get(`${namespace}/${ref.name}`);
     const outcome: ParentOutcome = { parentRef: statusParentRef(ref), index, attachments: [] };
     if (!gw) {
-      // A Gateway of another class is someone else's; a missing one is reported so typos show up.
-      if (ctx.index.lookup(GatewayKind, namespace, ref.name) === 'valid') return;
-      outcome.problem = { reason: 'NoMatchingParent', message: `Gateway ${namespace}/${ref.name} not found` };
-    } else {
-      outcome.gateway = gw;
-      attach(ctx, route, ref, gw, outcome);
+      // A Gateway of another class is someone else's. A missing one may be too (once it
+      // exists), so Gateway API leaves it out of status; the error still shows typos.
+      const state = ctx.index.lookup(GatewayKind, namespace, ref.name);
+      if (state !== 'valid') {
+        ctx.sink.add(route.res, `spec.parentRefs[${index}]`, 'parent-not-found', `Gateway ${namespace}/${ref.name} ${state === 'invalid' ? 'is invalid' : 'not found'}`);
+      }
+      return;
     }
+    outcome.gateway = gw;
+    attach(ctx, route, ref, gw, outcome);
     if (outcome.problem) {
       ctx.sink.add(route.res, `spec.parentRefs[${index}]`, reasonCode(outcome.problem.reason), outcome.problem.message);
     }
@@ -73,13 +82,16 @@ function attach(ctx: Context, route: AttachingRoute, ref: ParentRef, gw: Gateway
     return;
   }
   const refusals: string[] = [];
+  let wrongProtocol = 0;
   const allowed = candidates.filter((l) => {
     const why = refusal(ctx, route, l);
     if (why) refusals.push(`listener ${l.name}: ${why}`);
+    if (listenerUsable(l) && !protocolCarries(l.protocol, route.kind)) wrongProtocol++;
     return !why;
   });
   if (!allowed.length) {
-    outcome.problem = { reason: 'NotAllowedByListeners', message: refusals.join('; ') };
+    const reason = route.wrongProtocolReason && wrongProtocol === candidates.length ? route.wrongProtocolReason : 'NotAllowedByListeners';
+    outcome.problem = { reason, message: refusals.join('; ') };
     return;
   }
   const routeHosts = route.usesHostnames ? (route.res.body.spec.hostnames ?? []) : [];

@@ -1,9 +1,11 @@
 // Collects what routes and policies contribute to one Gateway, then assembles its ProxyGroup.
 import type { Backend, GrpcApiListener, HttpListener, ProxyGroup, Route, Secret, TcpListener, TcpRoute, VirtualHost } from '@tidegate/ir';
 import type { Problem } from '../resources';
+import type { ServicePortUse } from './backend-tls-policy';
 import { listenerProgrammed, type ListenerState } from './gateway-state';
 import { hostnameMatches } from './hostnames';
-import { comparePrecedence, type PrecedenceKey } from './route-precedence';
+import { terminatesTls } from './listener';
+import { precedenceSortKey, type PrecedenceKey } from './route-precedence';
 
 /** One IR route with its place in Gateway API precedence. */
 export interface RouteEntry {
@@ -15,6 +17,8 @@ export interface RouteEntry {
 export interface Needs {
   backends: Backend[];
   secrets: Secret[];
+  /** Service ports referenced (resolvable or not), for the status of policies that target them. */
+  servicePorts?: ServicePortUse[];
 }
 
 /** Settings a ClientTrafficPolicy applies to the listener on one port. */
@@ -41,15 +45,32 @@ export class ProxyGroupBuilder {
   private readonly tcp: TcpContribution[] = [];
   private readonly grpc: Array<{ listener: GrpcApiListener; needs: Needs }> = [];
   private readonly policies = new Map<number, ListenerPolicy>();
+  private readonly ports = new Map<string, ServicePortUse>();
+  private backendClientCert?: Secret;
 
+  /** Listeners bind the first address; each further address gets a copy of every listener. */
   constructor(
     readonly name: string,
-    readonly address: string,
+    readonly addresses: readonly string[],
   ) {}
+
+  private get address(): string {
+    return this.addresses[0] as string;
+  }
 
   /** Routes of one route attached to `listener`, served for each of `hostnames` (`*` for any host). */
   addHttpRoutes(listener: ListenerState, hostnames: readonly string[], entries: RouteEntry[], needs: Needs): void {
+    this.notePorts(needs);
     for (const hostname of hostnames) this.http.push({ listener, hostname, entries, needs });
+  }
+
+  /** Service ports the attached routes of this Gateway reference. */
+  servicePorts(): ServicePortUse[] {
+    return [...this.ports.values()];
+  }
+
+  private notePorts(needs: Needs): void {
+    for (const p of needs.servicePorts ?? []) this.ports.set(`${p.namespace}/${p.service}/${p.port}`, p);
   }
 
   /** A TCP/TLS route; refused when another route already takes the same SNI names (or the catch-all) on that port. */
@@ -67,6 +88,7 @@ export class ProxyGroupBuilder {
       }
     }
     this.tcp.push({ listener, route, needs });
+    this.notePorts(needs);
     return undefined;
   }
 
@@ -75,6 +97,11 @@ export class ProxyGroupBuilder {
     if (this.grpc.some((g) => g.listener.name === listener.name)) return false;
     this.grpc.push({ listener, needs });
     return true;
+  }
+
+  /** Gateway spec.tls.backend: presented to every TLS backend of this group that has no client certificate of its own. */
+  setBackendClientCertificate(secret: Secret): void {
+    this.backendClientCert = secret;
   }
 
   setListenerPolicy(port: number, policy: ListenerPolicy): void {
@@ -109,9 +136,25 @@ export class ProxyGroupBuilder {
         group.tcpListeners.push({ ...settings, routes });
       }
     }
+    // More addresses: the same listeners again (sharing their routes), named after the address.
+    for (const extra of this.addresses.slice(1)) {
+      const suffix = extra.replace(/[^A-Za-z0-9]+/g, '-');
+      group.httpListeners.push(...group.httpListeners.filter((l) => l.address === this.address).map((l) => ({ ...l, name: `${l.name}-${suffix}`, address: extra })));
+      group.tcpListeners.push(...group.tcpListeners.filter((l) => l.address === this.address).map((l) => ({ ...l, name: `${l.name}-${suffix}`, address: extra })));
+    }
     for (const g of this.grpc) {
       use(g.needs);
       group.grpcApiListeners.push(structuredClone(g.listener));
+    }
+    const clientCert = this.backendClientCert;
+    if (clientCert) {
+      let used = false;
+      for (const b of backends.values()) {
+        if (!b.tls || b.tls.clientCertificateSecret) continue;
+        b.tls.clientCertificateSecret = clientCert.name;
+        used = true;
+      }
+      if (used) use({ backends: [], secrets: [clientCert] });
     }
     group.backends = [...backends.values()].sort((a, b) => compare(a.name, b.name));
     group.secrets = [...secrets.values()].sort((a, b) => compare(a.name, b.name));
@@ -124,6 +167,12 @@ export class ProxyGroupBuilder {
       const certificates = onPort.flatMap((ls) => ls.certificates);
       use({ backends: [], secrets: certificates.map((c) => c.secret) });
       l.tls = { certificates: certificates.map((c) => structuredClone(c.ref)) };
+      // Gateway spec.tls.frontend: one validation per port (a ClientTrafficPolicy may still override it).
+      const clientCa = onPort.find((ls) => ls.clientCa)?.clientCa;
+      if (clientCa) {
+        use({ backends: [], secrets: [clientCa] });
+        l.tls.clientCaSecret = clientCa.name;
+      }
     }
     const byHost = new Map<string, HttpContribution[]>();
     for (const c of this.http) {
@@ -147,11 +196,17 @@ export class ProxyGroupBuilder {
    */
   private hostRoutes(host: string, onPort: ListenerState[], byHost: Map<string, HttpContribution[]>): Route[] {
     const owners = mostSpecificListeners(host, onPort);
-    const candidates = [...byHost]
-      .filter(([pattern]) => hostCovers(pattern, host))
-      .flatMap(([, list]) => list.filter((c) => owners.includes(c.listener)))
-      .flatMap((c) => c.entries.map((e) => ({ e, h: c.hostname })))
-      .sort((a, b) => compareHostSpecificity(a.h, b.h) || comparePrecedence(a.e.key, b.e.key));
+    // Decorate-sort-undecorate: one string key per entry (host specificity, then precedence).
+    const candidates: Array<{ e: RouteEntry; k: string }> = [];
+    for (const [pattern, list] of byHost) {
+      if (!hostCovers(pattern, host)) continue;
+      const hostKey = hostSpecificityKey(pattern);
+      for (const c of list) {
+        if (!owners.includes(c.listener)) continue;
+        for (const e of c.entries) candidates.push({ e, k: `${hostKey}${precedenceSortKey(e.key)}` });
+      }
+    }
+    candidates.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
     const seen = new Set<string>();
     const routes: Route[] = [];
     for (const { e } of candidates) {
@@ -178,7 +233,14 @@ export class ProxyGroupBuilder {
         for (const h of c.route.sniHostnames) if (!seen.sniHostnames.includes(h)) seen.sniHostnames.push(h);
       }
     }
-    return { name: `${protocol.toLowerCase()}-${port}`, address: this.address, port, routes: [...routes.values()] };
+    const l: TcpListener = { name: `${protocol.toLowerCase()}-${port}`, address: this.address, port, routes: [...routes.values()] };
+    // TLS listeners in Terminate mode (a port never mixes modes: see listener-conflicts).
+    const certificates = onPort.filter(terminatesTls).flatMap((ls) => ls.certificates);
+    if (certificates.length) {
+      use({ backends: [], secrets: certificates.map((c) => c.secret) });
+      l.tls = { certificates: certificates.map((c) => structuredClone(c.ref)) };
+    }
+    return l;
   }
 }
 
@@ -189,11 +251,11 @@ function hostCovers(pattern: string, host: string): boolean {
   return pattern === '*' || pattern === host || hostnameMatches(pattern, host);
 }
 
-/** Gateway API: more characters of non-wildcard hostname first, then more characters of hostname. */
-function compareHostSpecificity(a: string, b: string): number {
-  const exact = (h: string) => (h.startsWith('*') ? 0 : h.length);
-  const chars = (h: string) => (h === '*' ? 0 : h.length);
-  return exact(b) - exact(a) || chars(b) - chars(a);
+/** Gateway API: more characters of non-wildcard hostname first, then more characters of hostname (as a sortable prefix). */
+function hostSpecificityKey(h: string): string {
+  const exact = h.startsWith('*') ? 0 : h.length;
+  const chars = h === '*' ? 0 : h.length;
+  return `${String(9999 - exact).padStart(4, '0')}${String(9999 - chars).padStart(4, '0')}`;
 }
 
 /** The listeners of a port whose own hostname covers `host` most specifically (exact, then longest wildcard, then none). */

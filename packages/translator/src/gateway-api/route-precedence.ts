@@ -1,58 +1,84 @@
-// Gateway API rule precedence inside one virtual host, as a sort key and comparator.
+// Gateway API rule precedence inside one virtual host (HTTPRoute and GRPCRoute orders), as sortable rank tuples.
 import type { RouteMatch } from '@tidegate/ir';
 
+/**
+ * A route match's place in precedence: a tuple compared element by element
+ * (lower sorts first). Each route kind builds its own leading criteria; the
+ * shared tail is route age, `namespace/name`, rule and match index. Shared
+ * code only compares tuples, never looks at what a route kind put in them.
+ */
 export interface PrecedenceKey {
-  exact: boolean;
-  pathLength: number;
-  method: boolean;
-  headers: number;
-  queryParams: number;
-  /** creationTimestamp of the route; absent sorts after present. */
-  created?: string;
-  /** `namespace/name` of the route. */
-  object: string;
-  rule: number;
-  match: number;
+  rank: ReadonlyArray<number | string>;
 }
 
-/** The precedence key of one match of one rule. */
-export function precedenceKey(
-  match: RouteMatch,
-  route: { namespace: string; name: string; creationTimestamp?: string },
-  rule: number,
-  matchIndex: number,
-): PrecedenceKey {
-  const key: PrecedenceKey = {
-    exact: match.path.type === 'exact',
-    pathLength: match.path.value.length,
-    method: match.method !== undefined,
-    headers: match.headers?.length ?? 0,
-    queryParams: match.queryParams?.length ?? 0,
-    object: `${route.namespace}/${route.name}`,
-    rule,
-    match: matchIndex,
-  };
-  if (route.creationTimestamp) key.created = route.creationTimestamp;
-  return key;
+/** The route a match comes from, as the shared tie-breakers see it. */
+export interface RouteIdentity {
+  namespace: string;
+  name: string;
+  creationTimestamp?: string;
+}
+
+/** Oldest route first (no timestamp sorts last), then namespace/name, then rule and match order. */
+function tieBreakers(route: RouteIdentity, rule: number, matchIndex: number): Array<number | string> {
+  return [route.creationTimestamp ?? '\uffff', `${route.namespace}/${route.name}`, rule, matchIndex];
 }
 
 /**
- * Exact path before prefix/regex; longer paths first; then a method match, more
- * header matches, more query matches; then the oldest route, then
- * namespace/name; finally rule and match order inside the route.
+ * HTTPRoute: an Exact path before prefix/regex; longer paths first; then a
+ * method match, more header matches, more query matches; then the tie-breakers.
  */
-export function comparePrecedence(a: PrecedenceKey, b: PrecedenceKey): number {
-  return (
-    Number(b.exact) - Number(a.exact) ||
-    b.pathLength - a.pathLength ||
-    Number(b.method) - Number(a.method) ||
-    b.headers - a.headers ||
-    b.queryParams - a.queryParams ||
-    compareStrings(a.created ?? '\uffff', b.created ?? '\uffff') ||
-    compareStrings(a.object, b.object) ||
-    a.rule - b.rule ||
-    a.match - b.match
-  );
+export function precedenceKey(match: RouteMatch, route: RouteIdentity, rule: number, matchIndex: number): PrecedenceKey {
+  return {
+    rank: [
+      match.path.type === 'exact' ? 0 : 1,
+      -match.path.value.length,
+      match.method !== undefined ? 0 : 1,
+      -(match.headers?.length ?? 0),
+      -(match.queryParams?.length ?? 0),
+      ...tieBreakers(route, rule, matchIndex),
+    ],
+  };
 }
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * GRPCRoute: more characters of matching service, then of method, then more
+ * header matches; then the tie-breakers. (Hostname specificity is applied
+ * between virtual hosts, as for HTTPRoute.)
+ */
+export function grpcPrecedenceKey(
+  m: { serviceLength: number; methodLength: number; headers: number },
+  route: RouteIdentity,
+  rule: number,
+  matchIndex: number,
+): PrecedenceKey {
+  return { rank: [-m.serviceLength, -m.methodLength, -m.headers, ...tieBreakers(route, rule, matchIndex)] };
+}
+
+/** Compares two keys element by element. */
+export function comparePrecedence(a: PrecedenceKey, b: PrecedenceKey): number {
+  const n = Math.min(a.rank.length, b.rank.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.rank[i] as number | string;
+    const y = b.rank[i] as number | string;
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return a.rank.length - b.rank.length;
+}
+
+const sortKeys = new WeakMap<PrecedenceKey, string>();
+
+/**
+ * The key as one string that sorts like {@link comparePrecedence} (numbers offset and
+ * zero-padded, strings ended by a character below any other), so large route lists
+ * sort with plain string comparison. Memoized per key.
+ */
+export function precedenceSortKey(key: PrecedenceKey): string {
+  let s = sortKeys.get(key);
+  if (s === undefined) {
+    s = key.rank.map((x) => (typeof x === 'number' ? String(x + 1_000_000_000).padStart(10, '0') : `${x}\u0000`)).join('\u0001');
+    sortKeys.set(key, s);
+  }
+  return s;
+}

@@ -1,4 +1,4 @@
-// gateway.networking.k8s.io TCPRoute (v1alpha2): forwards a TCP listener's connections.
+// gateway.networking.k8s.io TCPRoute (v1, v1alpha2): forwards a TCP listener's connections.
 import { z } from 'zod';
 import { defineKind } from '../resources';
 import { parentRefSchema, plainBackendRefSchema } from './common-schema';
@@ -7,7 +7,7 @@ import { GATEWAY_GROUP } from './constants';
 export const TCPRouteKind = defineKind({
   group: GATEWAY_GROUP,
   kind: 'TCPRoute',
-  versions: ['v1alpha2'],
+  versions: ['v1', 'v1alpha2'],
   body: z.strictObject({
     spec: z.strictObject({
       parentRefs: z.array(parentRefSchema).max(32).optional(),

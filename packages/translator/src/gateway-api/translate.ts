@@ -22,9 +22,12 @@ import { GatewayClassKind, translateGatewayClasses } from './gateway-class';
 import { GatewayKind } from './gateway-schema';
 import { gatewayStatus } from './gateway-status';
 import { GrpcTargetKind, translateGrpcTargets } from './grpc-target';
-import { translateHttpRoutes } from './http-route';
+import { translateHttpRoutes } from './http-routes';
 import { HTTPRouteFilterKind } from './http-route-filter';
 import { HTTPRouteKind } from './http-route-schema';
+import { GRPCRouteKind } from './grpc-route-schema';
+import { BackendTLSPolicyKind, BackendTlsPolicies } from './backend-tls-policy';
+import { ConfigMapKind } from './config-map';
 import { translateL4Routes } from './l4-routes';
 import { ReferenceGrantKind } from './reference-grant';
 import { TCPRouteKind } from './tcp-route';
@@ -38,12 +41,15 @@ export const GATEWAY_API_KINDS: ReadonlyArray<KindSchema<unknown>> = [
   GatewayClassKind,
   GatewayKind,
   HTTPRouteKind,
+  GRPCRouteKind,
   TCPRouteKind,
   TLSRouteKind,
   ReferenceGrantKind,
+  BackendTLSPolicyKind,
   ServiceKind,
   EndpointSliceKind,
   SecretKind,
+  ConfigMapKind,
   NamespaceKind,
   BackendPolicyKind,
   ClientTrafficPolicyKind,
@@ -60,7 +66,14 @@ export function translateGatewayApi(objects: readonly SourcedObject[], options: 
   const sink = new ErrorSink();
   const index = new ResourceIndex(objects, GATEWAY_API_KINDS, sink);
   const policies = new BackendPolicies(index, sink);
-  const ctx: Context = { index, sink, options, services: new ServiceBackends(index, policies), gateways: new Map() };
+  const ctx: Context = {
+    index,
+    sink,
+    options,
+    services: new ServiceBackends(index, policies),
+    backendTls: new BackendTlsPolicies(index, sink),
+    gateways: new Map(),
+  };
 
   const classes = translateGatewayClasses(index, options.controllerName);
   ctx.gateways = buildGateways(ctx, classes.ours);
@@ -72,6 +85,7 @@ export function translateGatewayApi(objects: readonly SourcedObject[], options: 
     ...translateL4Routes(ctx, TLSRouteKind, true),
     ...translateGrpcTargets(ctx),
     ...policies.statuses(),
+    ...ctx.backendTls.statuses(ctx.gateways.values(), options.controllerName),
   ];
 
   const proxyGroups: ProxyGroup[] = [];

@@ -1,6 +1,7 @@
 // Inputs and outputs of the Gateway API translator.
 import type { ObjectStatus } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
+import type { BackendRefResolver } from '../registry';
 import type { TranslationError } from '../resources';
 
 export interface TranslateOptions {
@@ -8,6 +9,11 @@ export interface TranslateOptions {
   controllerName: string;
   /** Where listeners bind when a Gateway has no IPAddress in spec.addresses, e.g. `0.0.0.0`. */
   defaultListenAddress: string;
+  /**
+   * Backend kinds other translators resolve (e.g. registry hosts, `networking.istio.io/Hostname`):
+   * a backendRef of a resolver's group and kind goes to it instead of being InvalidKind.
+   */
+  backendRefResolvers?: readonly BackendRefResolver[];
 }
 
 export interface TranslationResult {

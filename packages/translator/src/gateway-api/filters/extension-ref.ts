@@ -28,20 +28,20 @@ export const extensionRef = defineFilter({
     }
     const spec = filter.body.spec;
     if (spec.directResponse) {
-      if (draft.direct) return fctx.invalid('more than one direct response in this rule', field);
+      if (draft.direct) return fctx.invalid('more than one direct response in this rule', field, 'IncompatibleFilters');
       const d = spec.directResponse;
       draft.direct = { kind: 'direct', status: d.statusCode };
       if (d.body !== undefined) draft.direct.body = d.body;
       if (d.contentType) draft.direct.contentType = d.contentType;
     }
     if (spec.regexRewrite) {
-      if (draft.rewrite) return fctx.invalid('regexRewrite conflicts with another path rewrite in this rule', field);
+      if (draft.rewrite) return fctx.invalid('regexRewrite conflicts with another path rewrite in this rule', field, 'IncompatibleFilters');
       const bad = regexProblem(spec.regexRewrite.pattern);
       if (bad) return fctx.invalid(`HTTPRouteFilter ${ns}/${ref.name}: regexRewrite.pattern: ${bad}`, field);
       draft.rewrite = { type: 'regex', pattern: spec.regexRewrite.pattern, substitution: spec.regexRewrite.substitution };
     }
     if (spec.cors) {
-      if (draft.cors) return fctx.invalid('more than one CORS policy in this rule', field);
+      if (draft.cors) return fctx.invalid('more than one CORS policy in this rule', field, 'IncompatibleFilters');
       const c = spec.cors;
       draft.cors = { allowOrigins: c.allowOrigins };
       if (c.allowMethods) draft.cors.allowMethods = c.allowMethods;

@@ -2,6 +2,8 @@
 import type { z } from 'zod';
 import type { CorsPolicy, DirectResponseAction, HeaderMutation, Mirror, PathRewrite, RedirectAction, WeightedBackend } from '@tidegate/ir';
 import type { Problem, Resource } from '../../resources';
+import type { RouteBackendResolution } from '../backend-refs';
+import type { BackendObjectRef } from '../common-schema';
 import type { Context } from '../context';
 import type { Needs } from '../proxy-group-builder';
 
@@ -28,10 +30,15 @@ export interface FilterContext {
   route: Resource<unknown>;
   /** Field path of the filter, e.g. `spec.rules[0].filters[1]`. */
   path: string;
+  /** Resolves a backendRef written in this route (ReferenceGrant, BackendTLSPolicy and protocol defaults applied). */
+  resolveBackend(ref: BackendObjectRef): RouteBackendResolution;
   /** A reference did not resolve: the route's ResolvedRefs turns False. */
   refProblem(problem: Problem, field: string, code: string): void;
-  /** The rule cannot be served as written: it is left out (PartiallyInvalid, or Accepted False if no rule remains). */
-  invalid(message: string, field: string): void;
+  /**
+   * The rule cannot be served as written: it is left out (PartiallyInvalid, or
+   * Accepted False if no rule remains). `reason` defaults to UnsupportedValue.
+   */
+  invalid(message: string, field: string, reason?: string): void;
 }
 
 /** One HTTPRoute filter type: its config schema and how it changes a rule (or one backendRef). */

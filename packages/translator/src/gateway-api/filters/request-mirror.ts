@@ -1,7 +1,6 @@
 // RequestMirror: copy a share of requests to another backend (percent or fraction).
 import { z } from 'zod';
 import { backendObjectRefSchema } from '../common-schema';
-import { resolveBackendRef } from '../backend-refs';
 import { reasonCode } from '../problems';
 import { defineFilter } from './filter';
 
@@ -21,10 +20,10 @@ export const requestMirror = defineFilter({
   // Several mirrors per rule are allowed (Gateway API v1.3+).
   repeatable: true,
   apply(config, draft, fctx) {
-    const r = resolveBackendRef(fctx.ctx, 'HTTPRoute', fctx.route.namespace, config.backendRef);
+    const r = fctx.resolveBackend(config.backendRef);
     if (!r.ok) {
       // The mirror is dropped; the rule still serves its main traffic.
-      fctx.refProblem(r.problem, '.requestMirror.backendRef', reasonCode(r.problem.reason));
+      if (!r.unusable) fctx.refProblem(r.problem, '.requestMirror.backendRef', reasonCode(r.problem.reason));
       return;
     }
     const percent = config.fraction ? (100 * config.fraction.numerator) / (config.fraction.denominator ?? 100) : (config.percent ?? 100);

@@ -12,7 +12,7 @@ export const urlRewrite = defineFilter({
     if (config.hostname) draft.hostRewrite = config.hostname;
     if (!config.path) return;
     if (draft.rewrite) {
-      fctx.invalid('URLRewrite path conflicts with another path rewrite in this rule', '.urlRewrite.path');
+      fctx.invalid('URLRewrite path conflicts with another path rewrite in this rule', '.urlRewrite.path', 'IncompatibleFilters');
       return;
     }
     draft.rewrite = toPathReplacement(config.path);

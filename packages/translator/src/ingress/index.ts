@@ -1,0 +1,5 @@
+// Public API of the Ingress translator.
+export { translateIngress, INGRESS_KINDS } from './translate';
+export { migrationReport, type MigrationReport } from './migrate-report';
+export { INGRESS_CONTROLLER_NAME } from './types';
+export type { IngressTranslateOptions, IngressTranslationResult, AnnotationFinding, SupportLevel } from './types';

@@ -1,0 +1,93 @@
+// Reads one Ingress's annotations through every group: settings, needs, findings and errors.
+import type { Backend, Secret } from '@tidegate/ir';
+import { AnnotationReader, type AnnotationGroup, type GroupContext } from './annotations/annotation';
+import { ANNOTATION_GROUPS, classifyKey, isOurPrefix } from './annotations/registry';
+import type { IngressContext } from './context';
+import type { IngressResource } from './ingress-class';
+import type { AnnotationFinding } from './types';
+
+/** One Ingress of our class with its annotations read. */
+export interface ParsedIngress {
+  res: IngressResource;
+  /** Settings by group; a group without settings for this Ingress is absent. */
+  settings: Map<AnnotationGroup<unknown>, unknown>;
+  needs: { backends: Backend[]; secrets: Secret[] };
+  findings: AnnotationFinding[];
+  /** Short descriptions of annotations that are unsupported, partly supported, invalid or broken (for the status condition). */
+  annotationProblems: string[];
+}
+
+/** Typed access to one group's settings. */
+export function settingsOf<S>(p: ParsedIngress, group: AnnotationGroup<S>): S | undefined {
+  return p.settings.get(group as AnnotationGroup<unknown>) as S | undefined;
+}
+
+const pathOf = (key: string): string => `metadata.annotations[${JSON.stringify(key)}]`;
+
+export function parseIngress(res: IngressResource, ctx: IngressContext): ParsedIngress {
+  const annotations = res.object.metadata.annotations ?? {};
+  const invalid = new Map<string, string>();
+  const remarks = new Map<string, { text: string[]; partly: boolean }>();
+  const parsed: ParsedIngress = { res, settings: new Map(), needs: { backends: [], secrets: [] }, findings: [], annotationProblems: [] };
+  const describe = (key: string) => `Ingress ${res.namespace}/${res.name}: ${key}=${JSON.stringify(annotations[key] ?? '')}`;
+  const gctx: GroupContext = {
+    namespace: res.namespace,
+    name: res.name,
+    lookups: ctx.lookups,
+    invalid(key, message) {
+      if (invalid.has(key)) return;
+      invalid.set(key, `invalid value: ${message}`);
+      ctx.sink.add(res, pathOf(key), 'invalid-annotation', `${describe(key)}: ${message}`);
+    },
+    broken(key, message) {
+      if (invalid.has(key)) return;
+      invalid.set(key, `cannot be used: ${message}`);
+      ctx.sink.add(res, pathOf(key), 'annotation-reference', `${describe(key)}: ${message}`);
+    },
+    remark(key, message, partly = false) {
+      const r = remarks.get(key) ?? { text: [], partly: false };
+      r.text.push(message);
+      r.partly ||= partly;
+      remarks.set(key, r);
+    },
+    need({ backend, secret }) {
+      if (backend && !parsed.needs.backends.some((b) => b.name === backend.name)) parsed.needs.backends.push(backend);
+      if (secret && !parsed.needs.secrets.some((s) => s.name === secret.name)) parsed.needs.secrets.push(secret);
+    },
+  };
+  const reader = new AnnotationReader(annotations);
+  // Most Ingresses carry no ingress-nginx or Higress annotation: nothing to read or report.
+  if (reader.empty) return parsed;
+  for (const group of ANNOTATION_GROUPS) {
+    const s = group.parse(reader, gctx);
+    if (s !== undefined) parsed.settings.set(group, s);
+  }
+
+  for (const key of Object.keys(annotations).filter(isOurPrefix).sort()) {
+    const value = annotations[key] as string;
+    const c = classifyKey(key, annotations);
+    const finding: AnnotationFinding = { ingress: { namespace: res.namespace, name: res.name }, annotation: key, value, support: 'unsupported', message: '' };
+    if (!c.known) {
+      finding.message = c.reason;
+    } else {
+      const r = remarks.get(key);
+      finding.support = c.def.support === 'supported' && r?.partly ? 'partly' : c.def.support;
+      const parts = [c.def.maps];
+      if (c.def.limits) parts.push(`limits: ${c.def.limits}`);
+      if (c.shadowedBy) parts.push(`ignored: ${c.shadowedBy} takes precedence`);
+      if (r) parts.push(...r.text);
+      const problem = invalid.get(key);
+      if (problem) {
+        finding.support = 'invalid';
+        parts.unshift(problem);
+      }
+      finding.message = parts.join('; ');
+    }
+    if (finding.support === 'unsupported') {
+      ctx.sink.add(res, pathOf(key), 'unsupported-annotation', `Ingress ${res.namespace}/${res.name}: ${key} is not supported: ${finding.message}`);
+    }
+    if (finding.support !== 'supported') parsed.annotationProblems.push(`${key} (${finding.support === 'partly' ? 'partly supported' : finding.support})`);
+    parsed.findings.push(finding);
+  }
+  return parsed;
+}

@@ -1,0 +1,46 @@
+// Ingress status: the default gateway's address in status.loadBalancer, plus Tidegate's conditions.
+import { isIP } from 'node:net';
+import type { Condition, ObjectStatus } from '@tidegate/common';
+import { condition } from '../resources';
+import type { ParsedIngress } from './ingress-settings';
+
+/** What happened to one Ingress during translation. */
+export interface IngressOutcome {
+  parsed: ParsedIngress;
+  /** Paths (and TLS entries) it has, and how many are served. */
+  paths: number;
+  served: number;
+  /** Why paths were left out (conflicts, canaries without a primary, bad paths). */
+  notServed: string[];
+  /** References that did not resolve (Services, Secrets). */
+  unresolved: string[];
+}
+
+/** `status.loadBalancer.ingress`: an IP as `ip`, a name as `hostname`. */
+export function loadBalancerStatus(publishAddress: string | undefined): Record<string, unknown> {
+  if (!publishAddress) return { ingress: [] };
+  return { ingress: [isIP(publishAddress) ? { ip: publishAddress } : { hostname: publishAddress }] };
+}
+
+export function ingressStatus(o: IngressOutcome, publishAddress: string | undefined): ObjectStatus {
+  const res = o.parsed.res;
+  const gen = res.generation;
+  const conditions: Condition[] = [];
+  if (o.notServed.length === 0) conditions.push(condition('Accepted', true, 'Accepted', `all ${o.paths} paths are served`, gen));
+  else {
+    const reason = o.served === 0 ? 'NotServed' : 'PartiallyServed';
+    conditions.push(condition('Accepted', o.served > 0, reason, `${o.served} of ${o.paths} paths are served; ${o.notServed.join('; ')}`, gen));
+  }
+  conditions.push(
+    o.unresolved.length
+      ? condition('ResolvedRefs', false, 'BackendNotFound', o.unresolved.join('; '), gen)
+      : condition('ResolvedRefs', true, 'ResolvedRefs', 'all references resolved', gen),
+  );
+  const problems = o.parsed.annotationProblems;
+  conditions.push(
+    problems.length
+      ? condition('AnnotationsSupported', false, 'NotFullySupported', `see the migration report for: ${problems.join(', ')}`, gen)
+      : condition('AnnotationsSupported', true, 'Supported', 'every annotation is supported', gen),
+  );
+  return { kind: 'Ingress', namespace: res.namespace, name: res.name, status: { loadBalancer: loadBalancerStatus(publishAddress), conditions } };
+}
