@@ -6,6 +6,7 @@ import { ControlPlane } from '@tidegate/tidegate';
 import { startEcho, type EchoServer } from '@tidegate/testkit';
 import { GATEWAY_CLASS, docs, gateway, httpListener, service } from './support/fixtures';
 import { freePort, httpRequest, waitFor } from './support/http';
+import { publishConfigAndWait } from '../packages/providers/src/nacos/test-support/rnacos';
 import { startRnacos, type RnacosServer } from './support/registry';
 
 jest.setTimeout(90_000);
@@ -21,7 +22,7 @@ async function publish(yaml: string): Promise<void> {
   const client = nacos.client();
   for (const doc of parseAllDocuments(yaml)) {
     const object = doc.toJS() as KubeObject | null;
-    if (object) await client.publishConfig('', GROUP, nacosDataId(object), doc.toString());
+    if (object) await publishConfigAndWait(client, GROUP, nacosDataId(object), doc.toString());
   }
 }
 

@@ -12,6 +12,15 @@ const namespaces = (): string[] => execFileSync('ip', ['netns', 'list'], { encod
 const linkExists = (name: string): boolean => spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0;
 /** The root end of a host's veth: the link whose address is the host's peer address. */
 const rootLink = (host: TestHost): string => /^\d+:\s+(\S+)/.exec(execFileSync('ip', ['-4', '-o', 'addr', 'show', 'to', `${host.peerAddress}/32`], { encoding: 'utf8' }))![1]!;
+/** Whether any process runs the echo CLI with `--host address`. */
+const backendsAt = (address: string): boolean =>
+  fs.readdirSync('/proc').some((pid) => {
+    try {
+      return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(address);
+    } catch {
+      return false;
+    }
+  });
 const inRange = (a: string): boolean => {
   const [x, y] = a.split('.').map(Number);
   return x === 198 && (y === 18 || y === 19);
@@ -69,24 +78,26 @@ it('gives each host its own /30 and deletes the namespace, its veth and its proc
   expect(namespaces()).not.toContain(b.namespace);
 });
 
-it('removes its namespaces when the process exits without close(), and reaps those of dead test runs', async () => {
+it('removes the namespaces and backends of a process that ends without close(), and reaps those of dead test runs', async () => {
   if (!fs.existsSync(TESTKIT)) throw new Error(`${TESTKIT} is missing: build first (npx tsc -b)`);
   // A namespace named for a process that no longer exists, as a SIGKILLed worker leaves behind.
   const dead = spawnSync('true').pid;
   const stale = `tg-${dead}-0`;
   execFileSync('ip', ['netns', 'add', stale]);
   try {
-    const script = `require(${JSON.stringify(TESTKIT)}).createTestHost().then((h) => { process.stdout.write(h.namespace + '\\n'); process.exit(0); }, (e) => { console.error(e); process.exit(1); });`;
+    // The child leaves a host with a running backend and ends by itself: the backend must not keep it alive.
+    const script = `require(${JSON.stringify(TESTKIT)}).createTestHost().then(async (h) => { await h.startEcho('left'); process.stdout.write(h.namespace + ' ' + h.address); }, (e) => { console.error(e); process.exitCode = 1; });`;
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const code = await new Promise((resolve) => child.once('close', resolve));
     expect({ code, err }).toEqual({ code: 0, err: '' });
-    const created = out.trim();
+    const [created, address] = out.split(' ');
     expect(created).toMatch(/^tg-\d+-0$/);
-    await waitFor(() => !namespaces().includes(created), 5000, 'the exited process namespace to go');
+    await waitFor(() => !namespaces().includes(created!), 5000, 'the exited process namespace to go');
+    await waitFor(() => !backendsAt(address!), 5000, 'its backend to be killed');
     expect(namespaces()).not.toContain(stale);
   } finally {
     spawnSync('ip', ['netns', 'del', stale], { stdio: 'ignore' });

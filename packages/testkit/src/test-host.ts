@@ -69,6 +69,8 @@ export async function createTestHost(): Promise<TestHost> {
     if (!fs.existsSync(ECHO_CLI)) throw new Error(`${ECHO_CLI} is missing: build first (npx tsc -b)`);
     const child = run(process.execPath, [ECHO_CLI, '--name', echoName, '--host', netns.address, '--port', String(port)]);
     const bound = await listeningPort(child, `echo backend "${echoName}" in ${name}`);
+    // A forgotten backend must not keep the test process alive: the watchdog removes it after exit.
+    for (const handle of [child, child.stdout, child.stderr] as unknown as Array<{ unref?(): void }>) handle.unref?.();
     return { port: bound, close: () => stop(child) };
   };
 
@@ -107,13 +109,13 @@ function listeningPort(child: ChildProcess, what: string): Promise<number> {
   });
 }
 
-/** SIGTERM, then SIGKILL if it lingers; resolves once the process is gone. */
+/** SIGTERM, then SIGKILL if it lingers; resolves once the process is gone (or, bounded, soon after SIGKILL). */
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const timers = [setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS), setTimeout(resolve, STOP_TIMEOUT_MS + 1000)];
     child.once('exit', () => {
-      clearTimeout(timer);
+      timers.forEach(clearTimeout);
       resolve();
     });
     child.kill('SIGTERM');

@@ -2,9 +2,9 @@
 import { stringify } from 'yaml';
 import { describeProviderContract } from '../test-support/provider-contract';
 import { NacosConfigProvider, nacosDataId } from './nacos-config-provider';
-import { startRnacos, type RnacosServer } from './test-support/rnacos';
+import { deleteConfigAndWait, publishConfigAndWait, startRnacos, type RnacosServer } from './test-support/rnacos';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let nacos: RnacosServer;
 let groups = 0;
@@ -26,21 +26,23 @@ describeProviderContract('nacos-config', {
       createProvider: () => new NacosConfigProvider({ address: { host: nacos.host, port: nacos.httpPort }, group, pollIntervalMs: 50 }),
       async create(object) {
         written.add(nacosDataId(object));
-        await client.publishConfig('', group, nacosDataId(object), stringify(object));
+        await publishConfigAndWait(client, group, nacosDataId(object), stringify(object));
       },
       async update(object) {
-        await client.publishConfig('', group, nacosDataId(object), stringify(object));
+        await publishConfigAndWait(client, group, nacosDataId(object), stringify(object));
       },
       async delete(ref) {
         const dataId = nacosDataId({ kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
         written.delete(dataId);
-        await client.deleteConfig('', group, dataId);
+        await deleteConfigAndWait(client, group, dataId);
       },
       async cleanup() {
         for (const dataId of written) await client.deleteConfig('', group, dataId);
       },
     };
   },
-  timeoutMs: 5000,
+  // r-nacos applies writes asynchronously and polls at 50 ms; under a loaded CI machine a
+  // change can take seconds to show, so the contract waits longer than for files.
+  timeoutMs: 15_000,
   quietMs: 300,
 });

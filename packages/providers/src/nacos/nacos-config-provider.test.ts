@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '@tidegate/common';
 import { waitForValue } from '../test-support/wait-for';
 import { NacosConfigProvider, nacosDataId } from './nacos-config-provider';
-import { startRnacos, type RnacosServer } from './test-support/rnacos';
+import { publishConfigAndWait, startRnacos, type RnacosServer } from './test-support/rnacos';
 
 jest.setTimeout(60_000);
 
@@ -36,7 +36,7 @@ describe('NacosConfigProvider', () => {
   it('keeps the last good version of a config that stops parsing, and names the config in errors', async () => {
     const client = nacos.client();
     const group = 'last-good';
-    await client.publishConfig('', group, 'httproutes.default.web', stringify(route('web', 'one.example.com')));
+    await publishConfigAndWait(client, group, 'httproutes.default.web', stringify(route('web', 'one.example.com')));
     const provider = new NacosConfigProvider({ address: { host: nacos.host, port: nacos.httpPort }, group, pollIntervalMs: 50 });
     try {
       await provider.start();
@@ -53,7 +53,7 @@ describe('NacosConfigProvider', () => {
   it('keeps its state while Nacos is down and catches up when it is back', async () => {
     const client = nacos.client();
     const group = 'outage';
-    await client.publishConfig('', group, 'httproutes.default.a', stringify(route('a', 'a.example.com')));
+    await publishConfigAndWait(client, group, 'httproutes.default.a', stringify(route('a', 'a.example.com')));
     const provider = new NacosConfigProvider({ address: { host: nacos.host, port: nacos.httpPort }, group, pollIntervalMs: 50 });
     try {
       await provider.start();

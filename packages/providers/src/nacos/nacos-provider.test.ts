@@ -64,7 +64,8 @@ describe('NacosProvider', () => {
     await c.registerInstance({ namespaceId: ns, group: 'OTHER_GROUP', service: 'hidden', ip: '127.0.0.1', port: 1004, ephemeral: false });
     await c.registerInstance({ namespaceId: '', service: 'other-namespace', ip: '127.0.0.1', port: 1005, ephemeral: false });
     await withProvider(t, async (p) => {
-      const s = p.resources.value!;
+      // Persistent instances are raft writes, applied asynchronously: wait rather than assume.
+      const s = await waitForValue(p.resources, (x) => services(x).length === 2, 5000, 'both services');
       expect(services(s)).toEqual(['DEFAULT_GROUP/orders', 'PAY_GROUP/providers:com.a.Pay:1.0.0:']);
       const obj = s.objects[1]!.object;
       expect(obj.metadata).toEqual({ namespace: 'higress-system', name: `default/${t.registry}/PAY_GROUP/providers:com.a.Pay:1.0.0:` });
@@ -77,6 +78,7 @@ describe('NacosProvider', () => {
         ephemeral: false,
         metadata: { protocol: 'tri' },
       });
+      await waitForValue(p.status, (st) => st[0]?.services === 2, 5000, 'status counts');
       expect(p.status.value).toEqual([expect.objectContaining({ key: t.key, stale: false, mode: 'poll', services: 2, instances: 2 })]);
     });
   });
@@ -105,7 +107,7 @@ describe('NacosProvider', () => {
     const base = { namespaceId: t.namespaceId, service: 'stay', ip: '127.0.0.1', ephemeral: false };
     await c.registerInstance({ ...base, port: 3001 });
     await withProvider(t, async (p) => {
-      const before = p.resources.value!;
+      const before = await waitForValue(p.resources, (x) => ports(x, 'stay').join() === '3001', 5000, 'the service');
       await nacos.stop({ hard: true });
       await waitForValue(p.status, (s) => s[0]?.stale === true, 5000, 'stale');
       expect(p.resources.value).toBe(before); // nothing republished, certainly not an empty set
@@ -141,7 +143,7 @@ describe('NacosProvider', () => {
     const provider = new NacosProvider({ targets: targets.changes(), publishDebounceMs: 5 });
     try {
       await provider.start();
-      expect(services(provider.resources.value!)).toEqual(['DEFAULT_GROUP/gone']);
+      await waitForValue(provider.resources, (x) => services(x).join() === 'DEFAULT_GROUP/gone', 5000, 'the service');
       targets.publish([]);
       await waitForValue(provider.resources, (s) => s.objects.length === 0, 5000, 'no services');
       expect(provider.status.value).toEqual([]);
@@ -185,8 +187,8 @@ describe('NacosProvider with Nacos auth', () => {
   it('logs in with username and password (HTTP polling and gRPC push)', async () => {
     for (const type of ['nacos', 'nacos2'] as const) {
       await withProvider(securedTarget(type, admin), async (p) => {
-        expect(services(p.resources.value!)).toEqual(['DEFAULT_GROUP/guarded']);
-        expect(p.status.value?.[0]?.stale).toBe(false);
+        await waitForValue(p.resources, (x) => services(x).join() === 'DEFAULT_GROUP/guarded', 5000, 'the guarded service');
+        await waitForValue(p.status, (st) => st[0]?.stale === false, 5000, 'fresh');
         if (type === 'nacos2') await waitForValue(p.status, (s) => s[0]?.mode === 'push', 10_000, 'push mode with a token');
       });
     }

@@ -146,12 +146,27 @@ async function waitReady(host: string, httpPort: number, grpcPort: number, proc:
         () => true,
         (err: unknown) => err instanceof ProvidersError && err.code === 'nacos-http-status',
       );
-      if (httpOk && (await canConnect(host, grpcPort))) return;
+      // And its raft (which stores configs and persistent instances) leads and has applied its log.
+      // (Writing to find out is not safe: a write that comes too early panics r-nacos's raft apply.)
+      if (httpOk && (await canConnect(host, grpcPort)) && (await raftReady(host, httpPort))) return;
       if (Date.now() > deadline) throw new Error(`rnacos not ready on ${host}:${httpPort} within ${timeoutMs} ms:\n${tail()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     probe.close();
+  }
+}
+
+/** `/nacos/v1/raft/metrics` says leader with the whole log applied (a 403 under open-API auth counts as up). */
+async function raftReady(host: string, port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${host}:${port}/nacos/v1/raft/metrics`, { signal: AbortSignal.timeout(1000) });
+    if (res.status === 403) return true;
+    if (!res.ok) return false;
+    const m = (await res.json()) as { state?: string; last_log_index?: number; last_applied?: number };
+    return m.state === 'Leader' && (m.last_applied ?? 0) >= 1 && m.last_applied === m.last_log_index;
+  } catch {
+    return false;
   }
 }
 
