@@ -3,13 +3,13 @@
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ControlPlane } from '@tidegate/tidegate';
 import { startEcho } from '@tidegate/testkit';
 import { benchHost, gatewayBenchRoute, gatewayBenchYaml } from './gateway-config';
 import { mib, percentile, record } from './report';
+import { freePort, httpStatus, until } from './probe';
 
 const ROUTES = 1000;
 const CHANGES = 100;
@@ -55,7 +55,7 @@ async function gatewayConvergence(): Promise<void> {
     envoy: { protocol: 'delta', adminPortBase: 0, logLevel: 'error', drainSeconds: 0 },
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const probe = (p: string) => status(port, p, benchHost(0), agent);
+  const probe = (p: string) => httpStatus(port, benchHost(0), p, agent);
   try {
     await plane.start();
     await until(async () => (await probe('/r0/')) === 200, 30_000);
@@ -85,29 +85,3 @@ async function gatewayConvergence(): Promise<void> {
   }
 }
 
-function status(port: number, urlPath: string, host: string, agent: http.Agent): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, agent, headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

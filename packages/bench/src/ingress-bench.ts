@@ -4,7 +4,6 @@
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { firstValueFrom } from 'rxjs';
@@ -15,6 +14,7 @@ import { startEcho } from '@tidegate/testkit';
 import { buildResourceSet, translateIngress, translateProxyGroup, type IngressTranslateOptions } from '@tidegate/translator';
 import { INGRESS_ESTATE, benchIngress, benchIngressFiles, benchIngressHost } from './ingress-config';
 import { median, mib, percentile, record } from './report';
+import { freePort, httpStatus, until } from './probe';
 
 const CHANGES = 30;
 const OPTIONS: IngressTranslateOptions = {
@@ -110,7 +110,7 @@ async function ingressConvergence(): Promise<void> {
   try {
     const t0 = performance.now();
     await plane.start();
-    await until(async () => (await status(httpPort, host, '/app-0/a', agent)) === 200, 180_000);
+    await until(async () => (await httpStatus(httpPort, host, '/app-0/a', agent)) === 200, 180_000);
     record({ name: `Ingress: start → real Envoy serves ${LABEL}`, value: performance.now() - t0, unit: 'ms' });
     const latencies: number[] = [];
     const controlPlane: number[] = [];
@@ -119,7 +119,7 @@ async function ingressConvergence(): Promise<void> {
       // The control plane's share: file event, parsing, translation and encoding, until the snapshot is published.
       const published = firstValueFrom(plane.published).then(() => controlPlane.push(performance.now() - t1));
       fs.writeFileSync(path.join(dir, 'probe.yaml'), benchIngress(0, estate, i));
-      await until(async () => (await status(httpPort, host, `/probe-${i}`, agent)) === 200, 30_000);
+      await until(async () => (await httpStatus(httpPort, host, `/probe-${i}`, agent)) === 200, 30_000);
       latencies.push(performance.now() - t1);
       await published;
     }
@@ -135,29 +135,3 @@ async function ingressConvergence(): Promise<void> {
   }
 }
 
-function status(port: number, host: string, urlPath: string, agent: http.Agent): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, agent, headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -2,12 +2,12 @@
 // snapshot and → Envoy serving, controller RSS (fresh child process), and one changed HTTPRoute until Envoy serves it.
 import { fork, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { startKubeApiServer, type KubeApiServer } from '@tidegate/providers';
 import { createTestHost } from '@tidegate/testkit';
 import { KUBE_ESTATE, baseObjects, httpRoute, ingress } from './kubernetes-objects';
 import { mib, percentile, record } from './report';
+import { freePort, httpStatus, until } from './probe';
 
 const CHANGES = 50;
 const LABEL = `${KUBE_ESTATE.ingresses.toLocaleString('en')} Ingresses + ${KUBE_ESTATE.httpRoutes.toLocaleString('en')} HTTPRoutes`;
@@ -57,7 +57,7 @@ export async function benchKubernetes(): Promise<void> {
     for (let i = 0; i < CHANGES; i++) {
       const t = performance.now();
       await api.apply(httpRoute('route-0', 'route-0.example.com', `/probe-${i}/`));
-      await until(async () => (await status(gatewayPort, 'route-0.example.com', `/probe-${i}/`, agent)) === 200, 10_000);
+      await until(async () => (await httpStatus(gatewayPort, 'route-0.example.com', `/probe-${i}/`, agent)) === 200, 10_000);
       latencies.push(performance.now() - t);
     }
     agent.destroy();
@@ -79,29 +79,3 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   }));
 }
 
-function status(port: number, host: string, urlPath: string, agent: http.Agent): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, agent, headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}

@@ -2,13 +2,13 @@
 // one instance change until Envoy routes by it (2.x gRPC push, then 1.x polling).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startRnacos, type NacosHttpClient, type RnacosServer } from '@tidegate/providers';
 import { ControlPlane } from '@tidegate/tidegate';
 import { startEcho, type EchoServer } from '@tidegate/testkit';
 import { mib, percentile, record } from './report';
+import { freePort, until } from './probe';
 
 const SERVICES = Number(process.env.REGISTRY_BENCH_SERVICES ?? 5000);
 const INSTANCES = 10;
@@ -206,18 +206,3 @@ function get(port: number, urlPath: string, agent: http.Agent): Promise<{ status
   });
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
