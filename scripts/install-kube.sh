@@ -4,7 +4,7 @@
 #
 # No registry ships a kube-apiserver binary, so a small wrapper module requires k8s.io/kubernetes and replaces each
 # staging module (listed as v0.0.0 in its go.mod) by the published v0.X.Y. Builds are slow (minutes, GBs of RAM):
-# they run niced, one package at a time, and land in a temporary folder moved into place only when complete.
+# they run niced (TIDEGATE_BUILD_JOBS parallel jobs, default all cores), and land in a temporary folder moved into place only when complete.
 set -euo pipefail
 
 kube_version="${TIDEGATE_KUBE_VERSION:-1.36.3}"
@@ -35,7 +35,7 @@ go_line() {
 
 # go build with low priority and one package at a time: the machine may be shared with test runs.
 slow_build() {
-  GOFLAGS="${GOFLAGS:-} -p=1" GOTOOLCHAIN=local CGO_ENABLED=0 nice -n 19 go build "$@"
+  GOFLAGS="${GOFLAGS:-} -p=${TIDEGATE_BUILD_JOBS:-$(nproc)}" GOTOOLCHAIN=local CGO_ENABLED=0 nice -n 19 go build "$@"
 }
 
 build_apiserver() {
@@ -144,7 +144,7 @@ build_helm() {
   rm -rf "$work"
   mkdir -p "$work/bin"
   local start=$SECONDS
-  GOBIN="$work/bin" GOFLAGS="${GOFLAGS:-} -p=1" GOTOOLCHAIN=local CGO_ENABLED=0 nice -n 19 \
+  GOBIN="$work/bin" GOFLAGS="${GOFLAGS:-} -p=${TIDEGATE_BUILD_JOBS:-$(nproc)}" GOTOOLCHAIN=local CGO_ENABLED=0 nice -n 19 \
     go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v${helm_version}" "helm.sh/helm/v3/cmd/helm@v${helm_version}"
   log "helm v${helm_version} built in $((SECONDS - start)) s"
   rm -rf "$helm_root"

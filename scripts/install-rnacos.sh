@@ -27,9 +27,9 @@ echo "tidegate: building rnacos ${version} into ${root} (first run takes several
 tmp="$(mktemp -d "${root}.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 target="${root}.target"
-if ! nice -n 19 cargo install rnacos --version "$version" --root "$tmp" --target-dir "$target" --locked -j 1 >&2; then
+if ! nice -n 19 cargo install rnacos --version "$version" --root "$tmp" --target-dir "$target" --locked -j "${TIDEGATE_BUILD_JOBS:-$(nproc)}" >&2; then
   echo "tidegate: 'cargo install --locked' failed; retrying without --locked" >&2
-  nice -n 19 cargo install rnacos --version "$version" --root "$tmp" --target-dir "$target" -j 1 >&2
+  nice -n 19 cargo install rnacos --version "$version" --root "$tmp" --target-dir "$target" -j "${TIDEGATE_BUILD_JOBS:-$(nproc)}" >&2
 fi
 mkdir -p "${root}/bin"
 mv "${tmp}/bin/rnacos" "$bin"
