@@ -93,6 +93,11 @@ export class InstanceKeeper {
     this.timer = undefined;
   }
 
+  /** Starts the heartbeats again after stop() (e.g. once a restarted server is ready). */
+  resume(): void {
+    if (this.alive.size > 0) this.timer ??= setInterval(() => void this.beatAll(), this.beatMs);
+  }
+
   private async beatAll(): Promise<void> {
     for (const i of [...this.alive.values()]) {
       try {

@@ -43,8 +43,8 @@ export interface RnacosServer {
   client(credentials?: { username: string; password: string }): NacosHttpClient;
   /** Stops the process (SIGKILL when `hard`, else SIGTERM then SIGKILL after 3 s). Data dir is kept. */
   stop(options?: { hard?: boolean }): Promise<void>;
-  /** Starts it again on the same ports and data dir; resolves when ready. */
-  start(): Promise<void>;
+  /** Starts it again on the same ports and data dir (emptied with `freshData`); resolves when ready. */
+  start(opts?: { freshData?: boolean }): Promise<void>;
   /** Whether the process is running. */
   running(): boolean;
   /** Stops it and removes the data dir. */
@@ -79,7 +79,10 @@ export async function startRnacos(options: RnacosOptions = {}): Promise<RnacosSe
     ...options.env,
   };
 
-  const launch = async (): Promise<void> => {
+  const launch = async (opts: { freshData?: boolean } = {}): Promise<void> => {
+    // r-nacos 0.8.8 can panic in its raft apply when restarted on a data dir a SIGKILL left
+    // behind; a restart that does not need the old state starts from an empty one.
+    if (opts.freshData) fs.rmSync(path.join(dataDir, 'db'), { recursive: true, force: true });
     // cwd is the data dir so r-nacos's dotenv never picks up a stray `.env`.
     const proc = spawn(bin, [], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
