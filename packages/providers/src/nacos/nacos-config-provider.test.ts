@@ -57,7 +57,8 @@ describe('NacosConfigProvider', () => {
     const provider = new NacosConfigProvider({ address: { host: nacos.host, port: nacos.httpPort }, group, pollIntervalMs: 50 });
     try {
       await provider.start();
-      await nacos.stop({ hard: true });
+      // A clean shutdown keeps the persistent configs intact for the restart (see rnacos-server.ts).
+      await nacos.stop();
       await new Promise((r) => setTimeout(r, 300));
       expect(provider.resources.value?.objects.map((o) => o.object.metadata.name)).toEqual(['a']);
       await nacos.start();

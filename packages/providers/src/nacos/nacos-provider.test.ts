@@ -108,7 +108,9 @@ describe('NacosProvider', () => {
     await c.registerInstance({ ...base, port: 3001 });
     await withProvider(t, async (p) => {
       const before = await waitForValue(p.resources, (x) => ports(x, 'stay').join() === '3001', 5000, 'the service');
-      await nacos.stop({ hard: true });
+      // A clean shutdown: r-nacos 0.8.8 can panic when restarted on a store a SIGKILL left behind,
+      // and this test needs the persistent instance to survive the restart.
+      await nacos.stop();
       await waitForValue(p.status, (s) => s[0]?.stale === true, 5000, 'stale');
       expect(p.resources.value).toBe(before); // nothing republished, certainly not an empty set
       await nacos.start();
