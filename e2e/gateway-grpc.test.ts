@@ -1,4 +1,5 @@
-// GRPCRoute end to end through real Envoy: service/method/header matching and precedence, header filters, weights, h2c backends.
+// GRPCRoute end to end through real Envoy: service/method/header matching and precedence, header filters, weights,
+// invalid backend shares (UNAVAILABLE), h2c backends.
 import * as grpc from '@grpc/grpc-js';
 import { grpcEcho, startGrpcEcho, type GrpcEchoServer } from '@tidegate/testkit';
 import { GATEWAY_CLASS, docs, gateway, httpListener } from './support/fixtures';
@@ -15,6 +16,7 @@ const PATHS = [
   '/other.Svc/Check',
   '/other.Svc/Unrouted',
   '/weighted.Svc/Call',
+  '/half.Svc/Call',
 ];
 
 let a: JsonGrpcServer, b: JsonGrpcServer, echo: GrpcEchoServer;
@@ -67,6 +69,8 @@ spec:
       backendRefs: [{ name: grpc-a, port: 50051, weight: 0 }, { name: grpc-b, port: 50051, weight: 0 }]
     - matches: [{ method: { service: ghost.Svc } }]
       backendRefs: [{ name: no-such-service, port: 50051 }]
+    - matches: [{ method: { service: half.Svc } }]
+      backendRefs: [{ name: grpc-a, port: 50051 }, { name: no-such-service, port: 50051 }]
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
@@ -87,8 +91,11 @@ beforeAll(async () => {
     'services.yaml': docs(grpcService('grpc-a', a.port), grpcService('grpc-b', b.port), grpcService('grpc-echo', echo.port, 'kubernetes.io/h2c')),
     'routes.yaml': routes,
   });
-  // The one deliberate mistake: a backendRef to a Service that does not exist.
-  expect(tg.errors()).toEqual([expect.objectContaining({ code: 'backend-not-found', path: 'spec.rules[7].backendRefs[0]' })]);
+  // The deliberate mistakes: backendRefs to a Service that does not exist.
+  expect(tg.errors()).toEqual([
+    expect.objectContaining({ code: 'backend-not-found', path: 'spec.rules[7].backendRefs[0]' }),
+    expect.objectContaining({ code: 'backend-not-found', path: 'spec.rules[8].backendRefs[1]' }),
+  ]);
   client = new JsonGrpcClient(`127.0.0.1:${port}`, 'grpc.test');
   await waitFor(async () => (await client.call('/helloworld.Greeter/SayHello', {}, 2000)).reply.backend === 'a', 20_000, 'Envoy to route gRPC');
 });
@@ -131,6 +138,24 @@ describe('no usable backend', () => {
   it('all weights 0, or no valid backendRef: UNAVAILABLE, as the spec asks', async () => {
     await expect(client.call('/zero.Svc/Call')).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     await expect(client.call('/ghost.Svc/Call')).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+  });
+});
+
+describe('a partly invalid backend set', () => {
+  it('answers the invalid share with UNAVAILABLE (not UNKNOWN) and forwards the rest: weights 1:1 → about half of 200', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        client.call('/half.Svc/Call').then(
+          (r) => r.reply.backend as string,
+          (err: { code?: number }) => `code-${err.code}`,
+        ),
+      ),
+    );
+    const counts: Record<string, number> = {};
+    for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
+    expect(Object.keys(counts).sort()).toEqual(['a', `code-${grpc.status.UNAVAILABLE}`]);
+    expect(counts[`code-${grpc.status.UNAVAILABLE}`]).toBeGreaterThan(60);
+    expect(counts[`code-${grpc.status.UNAVAILABLE}`]).toBeLessThan(140);
   });
 });
 

@@ -1,4 +1,5 @@
-// TLSRoute (passthrough and terminate) and TCPRoute end to end through real Envoy.
+// TLSRoute (passthrough and terminate) and TCPRoute end to end through real Envoy, including the share of
+// connections an invalid backendRef keeps (refused).
 import * as https from 'node:https';
 import { createTestCa, startEcho, type EchoServer, type TestCa } from '@tidegate/testkit';
 import { GATEWAY_CLASS, docs, gateway, service } from './support/fixtures';
@@ -13,7 +14,7 @@ let ca: TestCa;
 let siteA: EchoServer, siteB: EchoServer;
 let db: TcpEcho, raw: TcpEcho;
 let tg: StandaloneHarness;
-let passPort: number, termPort: number, tcpPort: number;
+let passPort: number, termPort: number, tcpPort: number, halfPort: number;
 
 const listeners = () => `    - name: pass
       protocol: TLS
@@ -27,6 +28,9 @@ const listeners = () => `    - name: pass
     - name: tcp
       protocol: TCP
       port: ${tcpPort}
+    - name: half
+      protocol: TCP
+      port: ${halfPort}
 `;
 
 const routes = `
@@ -60,6 +64,13 @@ metadata: { name: raw, namespace: default }
 spec:
   parentRefs: [{ name: gw, sectionName: tcp }]
   rules: [{ backendRefs: [{ name: raw, port: 80 }] }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TCPRoute
+metadata: { name: half, namespace: default }
+spec:
+  parentRefs: [{ name: gw, sectionName: half }]
+  rules: [{ backendRefs: [{ name: raw, port: 80 }, { name: retired, port: 80 }] }]
 `;
 
 beforeAll(async () => {
@@ -70,13 +81,14 @@ beforeAll(async () => {
     startTcpEcho('db'),
     startTcpEcho('raw'),
   ]);
-  [passPort, termPort, tcpPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  [passPort, termPort, tcpPort, halfPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   tg = await startStandalone({
     'gateway.yaml': docs(GATEWAY_CLASS, gateway('gw', listeners()), tlsSecret('gateway-cert', ca.issue(['*.term.test']))),
     'services.yaml': docs(service('site-a', [siteA.port]), service('site-b', [siteB.port]), service('db', [db.port]), service('raw', [raw.port])),
     'routes.yaml': routes,
   });
-  expect(tg.errors()).toEqual([]);
+  // The one deliberate mistake: a backendRef to a Service that does not exist.
+  expect(tg.errors()).toEqual([expect.objectContaining({ code: 'backend-not-found', path: 'spec.rules[0].backendRefs[1]' })]);
   await waitFor(async () => (await tcpExchange(tcpPort, 'up', { timeoutMs: 1000 })) === 'raw:up', 20_000, 'Envoy to serve the TCP listener');
 });
 
@@ -129,5 +141,23 @@ describe('TLSRoute, Terminate', () => {
 describe('TCPRoute', () => {
   it('proxies raw TCP both ways', async () => {
     expect(await tcpExchange(tcpPort, 'ping')).toBe('raw:ping');
+  });
+});
+
+describe('TCPRoute with an invalid backendRef', () => {
+  it('refuses its share of connections (weights 1:1 → about half of 100) and proxies the rest', async () => {
+    let answered = 0;
+    let refused = 0;
+    for (let i = 0; i < 100; i++) {
+      try {
+        expect(await tcpExchange(halfPort, 'x', { timeoutMs: 3000 })).toBe('raw:x');
+        answered++;
+      } catch {
+        refused++;
+      }
+    }
+    expect(answered + refused).toBe(100);
+    expect(refused).toBeGreaterThan(25);
+    expect(refused).toBeLessThan(75);
   });
 });

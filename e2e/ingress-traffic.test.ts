@@ -7,6 +7,7 @@ import { docs, service } from './support/fixtures';
 import { freePort, httpRequest, waitFor, type HttpResult } from './support/http';
 import { higress, ingress, nginx } from './support/ingress';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
+import { statusCommand } from '../packages/tidegate/src/commands/status';
 
 jest.setTimeout(60_000);
 
@@ -238,3 +239,31 @@ async function countBackends(host: string, n: number): Promise<Record<string, nu
   }
   return counts;
 }
+
+describe('/debug/ingress', () => {
+  it('lists what became of each annotation, per Ingress, with a summary', async () => {
+    const all = (await httpRequest(tg.plane.adminPort, '/debug/ingress')).json as { summary: Record<string, number>; findings: Array<{ ingress: { name: string }; annotation: string; support: string }> };
+    expect(all.findings.length).toBe(Object.values(all.summary).reduce((a, b) => a + b, 0));
+    expect(new Set(all.findings.map((f) => f.ingress.name))).toContain('shop-canary');
+    const one = (await httpRequest(tg.plane.adminPort, '/debug/ingress?ingress=default/retry')).json as typeof all;
+    expect(one.findings.map((f) => [f.annotation, f.support])).toEqual([
+      ['nginx.ingress.kubernetes.io/proxy-next-upstream', 'partly'],
+      ['nginx.ingress.kubernetes.io/proxy-next-upstream-tries', 'supported'],
+    ]);
+    expect(one.summary).toEqual({ supported: 1, partly: 1, unsupported: 0, invalid: 0 });
+  });
+
+  it('`tidegate status Ingress/NS/NAME` prints the findings next to the status', async () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    try {
+      await statusCommand().parseAsync(['Ingress/default/retry', '--admin', `127.0.0.1:${tg.plane.adminPort}`], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+      process.exitCode = undefined;
+    }
+    const out = JSON.parse(written.join('')) as { statuses: Array<{ name: string }>; annotations: Array<{ annotation: string; support: string }> };
+    expect(out.statuses.map((s) => s.name)).toEqual(['retry']);
+    expect(out.annotations.map((a) => a.support)).toEqual(['partly', 'supported']);
+  });
+});

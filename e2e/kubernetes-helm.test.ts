@@ -1,9 +1,15 @@
 // The Helm chart: `helm template` output is valid for a real API server (server-side dry run), and its RBAC is enough and no more.
 import { execFileSync } from 'node:child_process';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { parseAllDocuments } from 'yaml';
+import { TypeUrl } from '@tidegate/envoy-api';
 import { KubeApiError, KubeClient, KubernetesProvider, kubeComponents } from '@tidegate/providers';
+import { SnapshotCache, XdsServer, identityOfCertificate } from '@tidegate/xds-server';
+import { listener, resourceSet } from '../packages/xds-server/src/test-support/resources';
+import { TestXdsClient } from '../packages/xds-server/src/test-support/xds-client';
 import { waitFor } from './support/http';
 import { k8s, startKubeApiServer, type KubeApiServer } from './support/kube';
 
@@ -17,10 +23,19 @@ let api: KubeApiServer;
 
 /** `helm template` with `--set` values, parsed into objects. */
 function render(...set: string[]): Obj[] {
+  return helmTemplate([], set);
+}
+
+/** `helm template --dry-run=server`: like an install or upgrade, `lookup` sees what the API server holds. */
+function renderAgainstServer(...set: string[]): Obj[] {
+  return helmTemplate(['--dry-run=server', '--kubeconfig', api.kubeconfigPath], set);
+}
+
+function helmTemplate(extra: string[], set: string[]): Obj[] {
   const helm = kubeComponents().helm;
   if (!fs.existsSync(helm)) throw new Error(`helm is not installed at ${helm}: run scripts/install-kube.sh helm (npm test does)`);
   const version = kubeComponents().kubeVersion;
-  const args = ['template', 'tidegate', CHART, '--namespace', NS, '--include-crds', '--kube-version', version, ...set.flatMap((s) => ['--set', s])];
+  const args = ['template', 'tidegate', CHART, '--namespace', NS, '--include-crds', '--kube-version', version, ...extra, ...set.flatMap((s) => ['--set', s])];
   const out = execFileSync(helm, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return parseAllDocuments(out)
     .map((d) => d.toJS() as Obj | null)
@@ -75,6 +90,12 @@ it("gives the controller exactly what it needs: it syncs, writes status and its 
   const rbacKinds = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
   await api.apply(...render().filter((o) => rbacKinds.has(o.kind)));
   await api.apply(k8s.gatewayClass(), k8s.gateway('gw', 8080), k8s.ingressClass(), k8s.ingress('shop', 'shop.example.com', 'web'));
+  // A ConfigMap the configuration references (response headers, across namespaces): the controller must be able to watch it.
+  const headers = k8s.ingress('headers', 'headers.example.com', 'web');
+  await api.apply(
+    { ...headers, metadata: { ...headers.metadata, annotations: { 'nginx.ingress.kubernetes.io/custom-headers': 'team-a/headers' } } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'headers', namespace: 'team-a' }, data: { 'x-team': 'a' } },
+  );
   const token = async (sa: string): Promise<string> =>
     (
       await api.client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${NS}/serviceaccounts/${sa}/token`, {
@@ -86,7 +107,7 @@ it("gives the controller exactly what it needs: it syncs, writes status and its 
   const provider = new KubernetesProvider({ kubeconfig: controllerConfig, leaderElection: { namespace: NS, retryPeriodMs: 200 } });
   try {
     await provider.start();
-    expect(provider.resources.value!.objects.map((o) => o.object.kind)).toEqual(expect.arrayContaining(['Gateway', 'Ingress', 'IngressClass', 'Namespace']));
+    expect(provider.resources.value!.objects.map((o) => o.object.kind)).toEqual(expect.arrayContaining(['Gateway', 'Ingress', 'IngressClass', 'Namespace', 'ConfigMap']));
     await waitFor(() => provider.isLeader(), 10_000, 'the Lease');
     await provider.writeStatus([
       { kind: 'Gateway', namespace: 'default', name: 'gw', status: { conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'rbac test' }] } },
@@ -112,11 +133,180 @@ it("gives the controller exactly what it needs: it syncs, writes status and its 
   };
   expect(await forbidden('PATCH', '/apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/gw', { metadata: { labels: { x: 'y' } } })).toBe(403);
   expect(await forbidden('DELETE', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/shop')).toBe(403);
-  expect(await forbidden('GET', '/api/v1/namespaces/default/configmaps')).toBe(403);
-  expect(await forbidden('GET', '/api/v1/namespaces/default/secrets/anything')).toBe(403); // list/watch only
+  // Secrets and ConfigMaps: list and watch (the provider publishes only those configuration references), no get, no writes.
+  expect(await forbidden('GET', '/api/v1/namespaces/default/configmaps')).toBe(200);
+  expect(await forbidden('GET', '/api/v1/namespaces/team-a/configmaps/headers')).toBe(403);
+  expect(await forbidden('GET', '/api/v1/namespaces/default/secrets/anything')).toBe(403);
+  expect(await forbidden('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new' } })).toBe(403);
+  expect(await forbidden('PATCH', '/api/v1/namespaces/team-a/configmaps/headers', { data: { 'x-team': 'b' } })).toBe(403);
+  expect(await forbidden('DELETE', '/api/v1/namespaces/team-a/configmaps/headers')).toBe(403);
+  expect(await forbidden('PATCH', '/api/v1/namespaces/default/secrets/anything', { data: {} })).toBe(403);
   expect(await forbidden('GET', `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/someone-else`)).toBe(403);
 
   // The gateway pods' account can do nothing at all.
   const asGateway = new KubeClient(api.kubeConfigForToken(await token('tidegate-gateway')));
   await expect(asGateway.request('GET', '/api/v1/namespaces/default/services')).rejects.toMatchObject({ status: 403 });
+});
+
+describe('xDS over mutual TLS', () => {
+  const PUBLIC = ['extraGateways[0].name=public', 'extraGateways[0].proxyGroup=team-a/public', 'extraGateways[0].ports[0].name=http', 'extraGateways[0].ports[0].port=80', 'extraGateways[0].ports[0].containerPort=8000'];
+  const find = (objects: Obj[], kind: string, name: string): any => {
+    const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+    if (!o) throw new Error(`${kind} ${name} was not rendered`);
+    return o;
+  };
+  const data = (objects: Obj[], secret: string, key: string): string => Buffer.from(find(objects, 'Secret', secret).data[key], 'base64').toString('utf8');
+  const certOf = (objects: Obj[], secret: string, key = 'tls.crt'): X509Certificate => new X509Certificate(data(objects, secret, key));
+  const cn = (c: X509Certificate): string | undefined => c.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3);
+  const secretNames = ['tidegate-xds-ca', 'tidegate-controller-xds-tls', 'tidegate-gateway-xds-tls', 'tidegate-gateway-public-xds-tls'];
+
+  it('provisions a CA, the controller certificate and one client certificate per gateway, mounts them and passes the flags', async () => {
+    const objects = render(...PUBLIC);
+    expect(byKind(objects).Secret?.sort()).toEqual([...secretNames].sort());
+    const ca = certOf(objects, 'tidegate-xds-ca');
+    expect(ca.ca).toBe(true);
+
+    const server = certOf(objects, 'tidegate-controller-xds-tls');
+    const svc = `tidegate-controller.${NS}`;
+    expect(server.subjectAltName).toBe(`DNS:tidegate-controller, DNS:${svc}, DNS:${svc}.svc, DNS:${svc}.svc.cluster.local`);
+    expect(server.checkIssued(ca) && server.verify(ca.publicKey)).toBe(true);
+    // Not usable as a gateway's identity should it leak.
+    expect(identityOfCertificate({ subjectaltname: server.subjectAltName, subject: { CN: cn(server) } }).ok).toBe(false);
+
+    for (const [secret, group] of [['tidegate-gateway-xds-tls', 'tidegate/ingress'], ['tidegate-gateway-public-xds-tls', 'team-a/public']] as const) {
+      const leaf = certOf(objects, secret);
+      expect(leaf.checkIssued(ca) && leaf.verify(ca.publicKey)).toBe(true);
+      expect(identityOfCertificate({ subjectaltname: leaf.subjectAltName, subject: { CN: cn(leaf) } })).toMatchObject({ ok: true, value: { group } });
+      expect(data(objects, secret, 'ca.crt')).toBe(ca.toString());
+      expect(leaf.checkPrivateKey(createPrivateKey(data(objects, secret, 'tls.key')))).toBe(true);
+    }
+
+    const controller = find(objects, 'Deployment', 'tidegate-controller').spec.template.spec;
+    expect(controller.containers[0].args).toEqual(
+      expect.arrayContaining([
+        '--xds-address=127.0.0.1',
+        '--xds-tls-address=0.0.0.0',
+        '--xds-tls-port=15012',
+        '--xds-tls-cert=/etc/tidegate/xds-tls/tls.crt',
+        '--xds-tls-key=/etc/tidegate/xds-tls/tls.key',
+        '--xds-tls-ca=/etc/tidegate/xds-tls/ca.crt',
+      ]),
+    );
+    expect(controller.volumes).toEqual([{ name: 'xds-tls', secret: { secretName: 'tidegate-controller-xds-tls' } }]);
+    expect(controller.containers[0].volumeMounts).toEqual([{ name: 'xds-tls', mountPath: '/etc/tidegate/xds-tls', readOnly: true }]);
+    // Plaintext xDS is on loopback: neither the pod nor the Service offers it.
+    expect(controller.containers[0].ports.map((p: { name: string }) => p.name)).toEqual(['xds-tls', 'admin']);
+    expect(find(objects, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([
+      ['grpc-xds-tls', 15012],
+      ['http-admin', 15014],
+    ]);
+
+    for (const [deployment, group] of [['tidegate-gateway', 'tidegate/ingress'], ['tidegate-gateway-public', 'team-a/public']] as const) {
+      const pod = find(objects, 'Deployment', deployment).spec.template.spec;
+      expect(pod.containers[0].args).toEqual(
+        expect.arrayContaining([
+          `--xds-address=tidegate-controller.${NS}.svc:15012`,
+          `--proxy-group=${group}`,
+          '--xds-tls-cert=/etc/tidegate/xds-tls/tls.crt',
+          '--xds-tls-key=/etc/tidegate/xds-tls/tls.key',
+          '--xds-tls-ca=/etc/tidegate/xds-tls/ca.crt',
+        ]),
+      );
+      expect(pod.volumes).toContainEqual({ name: 'xds-tls', secret: { secretName: `${deployment}-xds-tls` } });
+    }
+    // The CA key is mounted nowhere.
+    const mounted = objects.filter((o) => o.kind === 'Deployment').flatMap((o: any) => o.spec.template.spec.volumes ?? []);
+    expect(mounted.map((v: any) => v.secret?.secretName)).not.toContain('tidegate-xds-ca');
+    for (const o of objects) await api.dryRunApply(o);
+  });
+
+  it("the chart's certificates work end to end: the xDS server serves a gateway its group and only that", async () => {
+    const objects = render(...PUBLIC);
+    const cache = new SnapshotCache();
+    cache.set('tidegate/ingress', resourceSet(listener('ingress-listener', 'r')));
+    cache.set('team-a/public', resourceSet(listener('public-listener', 'r')));
+    const server = new XdsServer({ cache });
+    const clients: TestXdsClient[] = [];
+    try {
+      const port = await server.listenTls('127.0.0.1', 0, {
+        cert: data(objects, 'tidegate-controller-xds-tls', 'tls.crt'),
+        key: data(objects, 'tidegate-controller-xds-tls', 'tls.key'),
+        ca: data(objects, 'tidegate-controller-xds-tls', 'ca.crt'),
+      });
+      const client = (secret: string): TestXdsClient => {
+        const creds = grpc.credentials.createSsl(Buffer.from(data(objects, secret, 'ca.crt')), Buffer.from(data(objects, secret, 'tls.key')), Buffer.from(data(objects, secret, 'tls.crt')));
+        // What `tidegate envoy` checks too: the name gateways dial is in the controller's certificate.
+        const c = new TestXdsClient(port, creds, { 'grpc.ssl_target_name_override': `tidegate-controller.${NS}.svc` });
+        clients.push(c);
+        return c;
+      };
+      const served = client('tidegate-gateway-xds-tls').sotw().send({ node: { id: 'pod-1', cluster: 'tidegate/ingress' }, type_url: TypeUrl.Listener });
+      expect((await served.next(5000)).names).toEqual(['ingress-listener']);
+      served.cancel();
+      const impostor = client('tidegate-gateway-xds-tls').sotw().send({ node: { id: 'pod-2', cluster: 'team-a/public' }, type_url: TypeUrl.Listener });
+      expect((await impostor.ended(5000)).code).toBe(grpc.status.PERMISSION_DENIED);
+      const pub = client('tidegate-gateway-public-xds-tls').sotw().send({ node: { id: 'pod-3', cluster: 'team-a/public' }, type_url: TypeUrl.Listener });
+      expect((await pub.next(5000)).names).toEqual(['public-listener']);
+      pub.cancel();
+    } finally {
+      for (const c of clients) c.close();
+      await server.close();
+    }
+  });
+
+  it('keeps the certificates across upgrades (lookup) and issues only what is new or renamed', async () => {
+    const secretsOf = (objects: Obj[]) => objects.filter((o) => o.kind === 'Secret');
+    const first = render(...PUBLIC);
+    try {
+      await api.apply(...secretsOf(first));
+      const again = renderAgainstServer(...PUBLIC);
+      for (const name of secretNames) expect({ name, data: find(again, 'Secret', name).data }).toEqual({ name, data: find(first, 'Secret', name).data });
+
+      // A new gateway, and an existing one now serving another group.
+      const upgraded = renderAgainstServer(
+        ...PUBLIC.map((s) => (s === 'extraGateways[0].proxyGroup=team-a/public' ? 'extraGateways[0].proxyGroup=team-a/public-v2' : s)),
+        'extraGateways[1].name=internal',
+        'extraGateways[1].proxyGroup=team-a/internal',
+        'extraGateways[1].ports[0].name=http',
+        'extraGateways[1].ports[0].port=80',
+        'extraGateways[1].ports[0].containerPort=8001',
+      );
+      for (const name of ['tidegate-xds-ca', 'tidegate-controller-xds-tls', 'tidegate-gateway-xds-tls']) {
+        expect({ name, data: find(upgraded, 'Secret', name).data }).toEqual({ name, data: find(first, 'Secret', name).data });
+      }
+      const ca = certOf(first, 'tidegate-xds-ca');
+      const renamed = certOf(upgraded, 'tidegate-gateway-public-xds-tls');
+      expect(cn(renamed)).toBe('team-a/public-v2');
+      expect(renamed.checkIssued(ca) && renamed.verify(ca.publicKey)).toBe(true);
+      const added = certOf(upgraded, 'tidegate-gateway-internal-xds-tls');
+      expect(cn(added)).toBe('team-a/internal');
+      expect(added.checkIssued(ca) && added.verify(ca.publicKey)).toBe(true);
+    } finally {
+      for (const o of secretsOf(first)) await api.remove(o);
+    }
+  });
+
+  it('without TLS, opens plaintext xDS to the gateways as before; exposePlaintextXds opens it beside TLS', () => {
+    const plain = render('xdsTls.enabled=false');
+    expect(byKind(plain).Secret).toBeUndefined();
+    const controller = find(plain, 'Deployment', 'tidegate-controller').spec.template.spec.containers[0];
+    expect(controller.args).toContain('--xds-address=0.0.0.0');
+    expect(controller.args.filter((a: string) => a.startsWith('--xds-tls'))).toEqual([]);
+    expect(find(plain, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string }) => p.name)).toEqual(['grpc-xds', 'http-admin']);
+    const gw = find(plain, 'Deployment', 'tidegate-gateway').spec.template.spec;
+    expect(gw.containers[0].args).toContain(`--xds-address=tidegate-controller.${NS}.svc:15010`);
+    expect(gw.volumes.map((v: { name: string }) => v.name)).toEqual(['tmp']);
+
+    const both = render('controller.exposePlaintextXds=true');
+    expect(find(both, 'Deployment', 'tidegate-controller').spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(['--xds-address=0.0.0.0', '--xds-tls-port=15012']),
+    );
+    expect(find(both, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string }) => p.name)).toEqual(['grpc-xds', 'grpc-xds-tls', 'http-admin']);
+  });
+
+  it('refuses a proxy group that a client certificate cannot name', () => {
+    expect(() => render('extraGateways[0].name=bad', 'extraGateways[0].proxyGroup=NotAGroup', 'extraGateways[0].ports[0].name=http', 'extraGateways[0].ports[0].port=80', 'extraGateways[0].ports[0].containerPort=8000')).toThrow(
+      /proxyGroup "NotAGroup" of gateway "gateway-bad" is not <namespace>\/<gateway name>/,
+    );
+  });
 });

@@ -1,7 +1,7 @@
 // Dubbo 3 Triple over Nacos: gRPC servers registered as Dubbo providers are called through Envoy by a gRPC client.
-import { grpcEcho, startGrpcEcho, type GrpcEchoServer } from '@tidegate/testkit';
+import { descriptorSetConfigMap, grpcEcho, startGrpcEcho, type GrpcEchoServer } from '@tidegate/testkit';
 import { GATEWAY_CLASS, docs, gateway, httpListener } from './support/fixtures';
-import { freePort, waitFor } from './support/http';
+import { freePort, httpRequest, waitFor } from './support/http';
 import { hostnameRoute, mcpBridge, startRnacos, type RnacosServer } from './support/registry';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
 
@@ -79,4 +79,55 @@ it('routes a GRPCRoute (service and method match) to the Triple providers', asyn
   const reply = await waitFor(() => grpcEcho(`127.0.0.1:${grpcPort}`, 'via GRPCRoute', {}, 3000).catch(() => undefined), 20_000, 'a GRPCRoute answer');
   expect(reply.message).toBe('via GRPCRoute');
   expect(['triple-1', 'triple-2']).toContain(reply.backend);
+});
+
+it('calls the Triple providers over HTTP/JSON through the gRPC-JSON transcoder', async () => {
+  // An HTTPRoute (own hostname, so the gRPC route above is untouched) whose HTTPRouteFilter names the
+  // Echo descriptor set; the backend is the same Nacos-registered Dubbo service.
+  await tg.write(
+    'json-route.yaml',
+    docs(
+      JSON.stringify(descriptorSetConfigMap({ name: 'echo-protos' })),
+      `
+apiVersion: tidegate.io/v1alpha1
+kind: HTTPRouteFilter
+metadata: { name: echo-json, namespace: default }
+spec:
+  grpcJsonTranscoder:
+    descriptorSet: { configMapRef: { name: echo-protos, key: descriptor.pb } }
+    services: [tidegate.testing.v1.Echo]
+`,
+      `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: echo-json, namespace: default }
+spec:
+  parentRefs: [{ name: gw, sectionName: http }]
+  hostnames: [json.dubbo.test]
+  rules:
+    - matches: [{ path: { type: PathPrefix, value: /tidegate.testing.v1.Echo } }]
+      filters: [{ type: ExtensionRef, extensionRef: { group: tidegate.io, kind: HTTPRouteFilter, name: echo-json } }]
+      backendRefs: [{ group: networking.istio.io, kind: Hostname, name: "${HOST}" }]
+`,
+    ),
+  );
+  expect(tg.errors()).toEqual([]);
+  const post = (message: string) =>
+    httpRequest(port, '/tidegate.testing.v1.Echo/Echo', {
+      method: 'POST',
+      host: 'json.dubbo.test',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message }),
+      timeoutMs: 3000,
+    });
+  const seen = new Set<string>();
+  await waitFor(async () => {
+    const r = await post('hello json dubbo');
+    if (r.status !== 200) return false;
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.json.message).toBe('hello json dubbo');
+    seen.add(r.json.backend);
+    return seen.size === 2;
+  }, 30_000, 'JSON answers from both Triple providers');
+  expect([...seen].sort()).toEqual(['triple-1', 'triple-2']);
 });

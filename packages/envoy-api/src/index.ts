@@ -3,3 +3,4 @@ export * from './type-urls';
 export * from './encode';
 export * from './builders';
 export { checkMessage } from './strict-check';
+export { encodeResourceByParts, encodeResourceCached } from './encode-cached';

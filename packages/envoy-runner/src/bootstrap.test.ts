@@ -62,6 +62,26 @@ describe('buildBootstrap', () => {
     const tls = (b as any).static_resources.clusters[0].transport_socket.typed_config;
     expect(tls.sni).toBe('cp.example');
     expect(tls.common_tls_context.alpn_protocols).toEqual(['h2']);
+    expect(tls.common_tls_context.tls_certificates).toEqual([{ certificate_chain: { filename: '/crt' }, private_key: { filename: '/key' } }]);
+    expect(tls.common_tls_context.validation_context).toEqual({
+      trusted_ca: { filename: '/ca' },
+      match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: 'cp.example' } }],
+    });
+  });
+
+  it('checks an IP SAN without SNI for an IP address, and a given server name as SNI and DNS SAN', () => {
+    const files = { caFile: '/ca', certFile: '/crt', keyFile: '/key' };
+    const tlsOf = (b: unknown) => (b as any).static_resources.clusters[0].transport_socket.typed_config;
+    const byIp = tlsOf(buildBootstrap({ ...base, xds: { host: '127.0.0.1', port: 15012, tls: files } }));
+    expect(byIp.sni).toBeUndefined();
+    expect(byIp.common_tls_context.validation_context.match_typed_subject_alt_names).toEqual([{ san_type: 'IP_ADDRESS', matcher: { exact: '127.0.0.1' } }]);
+    const named = tlsOf(buildBootstrap({ ...base, xds: { host: '127.0.0.1', port: 15012, tls: { ...files, serverName: 'tidegate-controller.tidegate-system.svc' } } }));
+    expect(named.sni).toBe('tidegate-controller.tidegate-system.svc');
+    expect(named.common_tls_context.validation_context.match_typed_subject_alt_names).toEqual([
+      { san_type: 'DNS', matcher: { exact: 'tidegate-controller.tidegate-system.svc' } },
+    ]);
+    // Without TLS files the xDS cluster stays plaintext.
+    expect((buildBootstrap(base) as any).static_resources.clusters[0].transport_socket).toBeUndefined();
   });
 });
 
@@ -72,13 +92,27 @@ describe('validateBootstrap (real envoy --mode validate)', () => {
     expect(await validateBootstrap(envoy, buildBootstrap({ ...base, protocol }))).toEqual({ ok: true, value: undefined });
   });
 
-  it('accepts a DNS-named control plane with mutual TLS (real certificate files)', async () => {
+  /** Real certificate files (Envoy reads them while validating), made once. */
+  let files: { caFile: string; certFile: string; keyFile: string } | undefined;
+  const certFiles = (): { caFile: string; certFile: string; keyFile: string } => {
+    if (files) return files;
     const [ca, crt, key] = ['ca.pem', 'crt.pem', 'key.pem'].map((f) => path.join(tmp, f)) as [string, string, string];
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test',
       '-keyout', key, '-out', crt], { stdio: 'ignore' });
     fs.copyFileSync(crt, ca);
+    return (files = { caFile: ca, certFile: crt, keyFile: key });
+  };
+
+  it('accepts a DNS-named control plane with mutual TLS (real certificate files)', async () => {
+    const { caFile: ca, certFile: crt, keyFile: key } = certFiles();
     const b = buildBootstrap({ ...base, xds: { host: 'localhost', port: 18443, tls: { caFile: ca, certFile: crt, keyFile: key } } });
     expect(await validateBootstrap(envoy, b)).toEqual({ ok: true, value: undefined });
+  });
+
+  it('accepts an IP-addressed control plane with mutual TLS and a server name', async () => {
+    const tls = certFiles();
+    expect(await validateBootstrap(envoy, buildBootstrap({ ...base, xds: { host: '127.0.0.1', port: 15012, tls } }))).toEqual({ ok: true, value: undefined });
+    expect(await validateBootstrap(envoy, buildBootstrap({ ...base, protocol: 'delta', xds: { host: '127.0.0.1', port: 15012, tls: { ...tls, serverName: 'cp.example' } } }))).toEqual({ ok: true, value: undefined });
   });
 
   it("reports Envoy's own complaint for a broken bootstrap", async () => {

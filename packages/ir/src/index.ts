@@ -1,2 +1,3 @@
 export * from './types';
 export { validateIR, validateProxyGroup } from './validate';
+export { shareUnchanged } from './share';

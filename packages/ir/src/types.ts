@@ -122,6 +122,8 @@ export interface Route {
   mirrors?: Mirror[];
   /** Consistent-hash inputs, used when the backend balances by ring hash or maglev. */
   hashPolicy?: HashPolicy[];
+  /** Sticky sessions: later requests of a session go to the endpoint that served its first (forward actions only). */
+  sessionPersistence?: SessionPersistence;
   cors?: CorsPolicy;
   /** Close the upstream stream after this long without activity (ingress-nginx `proxy-read-timeout`). */
   idleTimeoutMs?: number;
@@ -135,6 +137,8 @@ export interface Route {
   externalAuth?: ExternalAuth;
   /** Answer these upstream status codes from another backend (ingress-nginx `custom-http-errors`). */
   customErrors?: CustomErrors;
+  /** Serve the backends' gRPC methods to HTTP/JSON clients too (forward actions only). */
+  grpcJsonTranscoder?: GrpcJsonTranscoder;
 }
 
 // ───────────────────────── security and limits ─────────────────────────
@@ -178,6 +182,34 @@ export interface CustomErrors {
   statusCodes: number[];
   /** Backend that renders the error page; it receives the original path and `x-code`. */
   backend: string;
+}
+
+/**
+ * Envoy's gRPC-JSON transcoder on one route: HTTP/JSON requests for the listed services become
+ * gRPC calls to the route's backends (which must speak HTTP/2) and the replies become JSON.
+ * Requests that are already gRPC pass through unchanged.
+ */
+export interface GrpcJsonTranscoder {
+  /**
+   * base64 of a serialised `google.protobuf.FileDescriptorSet` holding the services and every
+   * file they import, each file after its imports (what `protoc --include_imports` writes).
+   */
+  descriptorSet: string;
+  /** Fully qualified names (`package.Service`) of the services to transcode; at least one. */
+  services: string[];
+  /** `POST /<package.Service>/<Method>` with a JSON body calls that method even without `google.api.http` options (default true). */
+  autoMapping?: boolean;
+  /** Answer gRPC errors with a JSON `google.rpc.Status` body (the HTTP status follows the gRPC code either way). */
+  convertGrpcStatus?: boolean;
+  printOptions?: GrpcJsonPrintOptions;
+}
+
+/** How replies are written as JSON (protobuf's JSON printer options). */
+export interface GrpcJsonPrintOptions {
+  addWhitespace?: boolean;
+  alwaysPrintPrimitiveFields?: boolean;
+  alwaysPrintEnumsAsInts?: boolean;
+  preserveProtoFieldNames?: boolean;
 }
 
 export interface RouteMatch {
@@ -225,6 +257,11 @@ export interface ForwardAction {
    * invalid (Gateway API: an unresolvable backendRef keeps its share and answers 500).
    */
   invalidWeight?: number;
+  /**
+   * Status the invalid share answers (default 500). 503 for gRPC routes: Envoy turns it into
+   * a trailers-only reply with `grpc-status: 14` (UNAVAILABLE), as GRPCRoute asks.
+   */
+  invalidStatus?: 500 | 503;
   /** Allow WebSocket upgrades (default true). */
   websocket?: boolean;
 }
@@ -283,6 +320,22 @@ export interface Mirror {
   percent: number;
 }
 
+/**
+ * A session kept on one endpoint by a cookie the gateway sets: it names the endpoint that
+ * served the session's first request, and later requests carrying it go there while it is
+ * available (else the load balancer picks again and the cookie is replaced). The endpoint is
+ * one of the chosen backend's: with several weighted backends a request may still land on another.
+ */
+export interface SessionPersistence {
+  cookie: {
+    name: string;
+    /** Cookie lifetime (Max-Age, also enforced by the gateway); absent: a session cookie. */
+    ttlMs?: number;
+    /** Cookie Path attribute; absent: the browser's default (the request path's directory). */
+    path?: string;
+  };
+}
+
 export type HashPolicy =
   | { type: 'header'; name: string }
   | { type: 'cookie'; name: string; ttlSeconds?: number; path?: string }
@@ -307,6 +360,11 @@ export interface TcpRoute {
   /** TLS passthrough: the SNI names this route takes; absent for plain TCP. */
   sniHostnames?: string[];
   backends: WeightedBackend[];
+  /**
+   * Weight of connections that must be refused (closed) because the backend they were meant
+   * for is invalid (Gateway API TCPRoute/TLSRoute: rejections respect weight).
+   */
+  invalidWeight?: number;
 }
 
 // ───────────────────────── proxyless gRPC ─────────────────────────

@@ -1,7 +1,8 @@
 // Collects every problem in an IR value; translators call it before handing IR on.
 import { isIP } from 'node:net';
 import type { Issue, Result } from '@tidegate/common';
-import type { Backend, HttpListener, IR, ProxyGroup, Route, TcpListener, VirtualHost, WeightedBackend } from './types';
+import { sharedPortIssues } from './shared-port';
+import type { Backend, GrpcJsonTranscoder, HttpListener, IR, ProxyGroup, Route, TcpListener, VirtualHost, WeightedBackend } from './types';
 
 export function validateIR(ir: IR): Result<IR> {
   const issues: Issue[] = [];
@@ -10,10 +11,17 @@ export function validateIR(ir: IR): Result<IR> {
   return issues.length ? { ok: false, issues } : { ok: true, value: ir };
 }
 
+/** Results by group object: a translator and the pipeline both validate the same group, once. */
+const validated = new WeakMap<ProxyGroup, Result<ProxyGroup>>();
+
 export function validateProxyGroup(group: ProxyGroup): Result<ProxyGroup> {
+  const cached = validated.get(group);
+  if (cached) return cached;
   const issues: Issue[] = [];
   collectGroupIssues(group, group.name, issues);
-  return issues.length ? { ok: false, issues } : { ok: true, value: group };
+  const result: Result<ProxyGroup> = issues.length ? { ok: false, issues } : { ok: true, value: group };
+  validated.set(group, result);
+  return result;
 }
 
 class GroupChecker {
@@ -78,12 +86,8 @@ function collectGroupIssues(group: ProxyGroup, path: string, issues: Issue[]): v
   checkUnique(group.secrets, (s) => s.name, `${path}.secrets`, issues);
   const listenerNames = [...group.httpListeners, ...group.tcpListeners].map((l) => ({ name: l.name }));
   checkUnique(listenerNames, (l) => l.name, `${path}.listeners`, issues);
-  checkUnique(
-    [...group.httpListeners, ...group.tcpListeners].map((l) => ({ key: `${l.address}:${l.port}` })),
-    (l) => l.key,
-    `${path}.listeners(address:port)`,
-    issues,
-  );
+  // One address and port may hold several listeners only when SNI tells their connections apart.
+  issues.push(...sharedPortIssues([...group.httpListeners, ...group.tcpListeners], path));
   group.httpListeners.forEach((l, i) => checkHttpListener(c, l, `${path}.httpListeners[${i}]`));
   group.tcpListeners.forEach((l, i) => checkTcpListener(c, l, `${path}.tcpListeners[${i}]`));
   group.grpcApiListeners.forEach((l, i) => {
@@ -117,7 +121,42 @@ function checkHttpListener(c: GroupChecker, l: HttpListener, path: string): void
   });
 }
 
+/** Records references instead of resolving them, so a virtual host's findings hold for any group. */
+class RecordingChecker extends GroupChecker {
+  readonly refs: Array<{ kind: 'backend' | 'secret'; name: string; path: string }> = [];
+
+  constructor() {
+    super({ name: '', httpListeners: [], tcpListeners: [], grpcApiListeners: [], backends: [], secrets: [] }, []);
+  }
+
+  override backendRef(name: string, path: string): void {
+    this.refs.push({ kind: 'backend', name, path });
+  }
+
+  override secretRef(name: string, path: string): void {
+    this.refs.push({ kind: 'secret', name, path });
+  }
+}
+
+/**
+ * A virtual host's own findings (paths relative to it) and references, by object: hosts
+ * come back as the same objects between translations, so thousands of unchanged hosts
+ * are not checked again; only their references are resolved against the current group.
+ */
+const hostFindings = new WeakMap<VirtualHost, RecordingChecker>();
+
 function checkVirtualHost(c: GroupChecker, vh: VirtualHost, path: string): void {
+  let found = hostFindings.get(vh);
+  if (!found) {
+    found = new RecordingChecker();
+    checkVirtualHostItself(found, vh, '');
+    hostFindings.set(vh, found);
+  }
+  for (const issue of found.issues) c.issues.push({ ...issue, path: path + issue.path });
+  for (const ref of found.refs) (ref.kind === 'backend' ? c.backendRef(ref.name, path + ref.path) : c.secretRef(ref.name, path + ref.path));
+}
+
+function checkVirtualHostItself(c: GroupChecker, vh: VirtualHost, path: string): void {
   if (vh.domains.length === 0) c.add('no-domains', `${path}.domains`, 'a virtual host needs at least one domain');
   checkUnique(vh.routes, (r) => r.name, `${path}.routes`, c.issues);
   vh.routes.forEach((r, i) => checkRoute(c, r, `${path}.routes[${i}]`));
@@ -146,8 +185,18 @@ function checkRoute(c: GroupChecker, r: Route, path: string): void {
     c.nonNegative(r.retry.perTryTimeoutMs, `${path}.retry.perTryTimeoutMs`);
   }
   c.nonNegative(r.idleTimeoutMs, `${path}.idleTimeoutMs`);
+  if (r.sessionPersistence) {
+    const cookie = r.sessionPersistence.cookie;
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name)) c.add('bad-cookie', `${path}.sessionPersistence.cookie.name`, `"${cookie.name}" is not a cookie name`);
+    c.nonNegative(cookie.ttlMs, `${path}.sessionPersistence.cookie.ttlMs`);
+    if (cookie.path !== undefined && !cookie.path.startsWith('/')) c.add('bad-path', `${path}.sessionPersistence.cookie.path`, 'path must start with "/"');
+  }
   c.nonNegative(r.maxRequestBodyBytes, `${path}.maxRequestBodyBytes`);
-  if (r.action.kind === 'forward') c.nonNegative(r.action.invalidWeight, `${path}.action.invalidWeight`);
+  if (r.action.kind === 'forward') {
+    c.nonNegative(r.action.invalidWeight, `${path}.action.invalidWeight`);
+    const status = r.action.invalidStatus;
+    if (status !== undefined && status !== 500 && status !== 503) c.add('bad-status', `${path}.action.invalidStatus`, `invalidStatus ${status} must be 500 or 503`);
+  }
   r.ipAccess?.allow?.forEach((cidr, i) => c.cidr(cidr, `${path}.ipAccess.allow[${i}]`));
   r.ipAccess?.deny?.forEach((cidr, i) => c.cidr(cidr, `${path}.ipAccess.deny[${i}]`));
   if (r.rateLimit) {
@@ -161,9 +210,21 @@ function checkRoute(c: GroupChecker, r: Route, path: string): void {
       if (!(Number.isInteger(code) && code >= 400 && code <= 599)) c.add('bad-status', `${path}.customErrors.statusCodes[${i}]`, `${code} is not in 400-599`);
     });
   }
+  if (r.grpcJsonTranscoder) checkTranscoder(c, r.grpcJsonTranscoder, `${path}.grpcJsonTranscoder`);
   r.mirrors?.forEach((mi, i) => {
     c.backendRef(mi.backend, `${path}.mirrors[${i}].backend`);
     if (!(mi.percent >= 0 && mi.percent <= 100)) c.add('bad-percent', `${path}.mirrors[${i}].percent`, 'percent must be 0-100');
+  });
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const FULL_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+function checkTranscoder(c: GroupChecker, t: GrpcJsonTranscoder, path: string): void {
+  if (!(t.descriptorSet.length % 4 === 0 && BASE64.test(t.descriptorSet))) c.add('bad-descriptor-set', `${path}.descriptorSet`, 'descriptorSet must be non-empty base64');
+  if (t.services.length === 0) c.add('missing-service', `${path}.services`, 'at least one service is required');
+  t.services.forEach((s, i) => {
+    if (!FULL_NAME.test(s)) c.add('bad-service', `${path}.services[${i}]`, `"${s}" is not a fully qualified service name`);
   });
 }
 
@@ -171,7 +232,10 @@ function checkTcpListener(c: GroupChecker, l: TcpListener, path: string): void {
   c.port(l.port, `${path}.port`);
   l.tls?.certificates.forEach((cert, i) => c.secretRef(cert.secretName, `${path}.tls.certificates[${i}].secretName`));
   checkUnique(l.routes, (r) => r.name, `${path}.routes`, c.issues);
-  l.routes.forEach((r, i) => c.weighted(r.backends, `${path}.routes[${i}].backends`));
+  l.routes.forEach((r, i) => {
+    c.weighted(r.backends, `${path}.routes[${i}].backends`);
+    c.nonNegative(r.invalidWeight, `${path}.routes[${i}].invalidWeight`);
+  });
   const catchAll = l.routes.filter((r) => !r.sniHostnames?.length);
   if (catchAll.length > 1) c.add('duplicate-route', `${path}.routes`, 'only one route may omit sniHostnames');
 }

@@ -13,7 +13,19 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
   );
 }
 
+/**
+ * One string that orders like `compareObjects` (NUL sorts before every character a kind,
+ * namespace or name can hold), kept per object: snapshots are re-sorted on every change.
+ */
+const orderKeys = new WeakMap<KubeObject, string>();
+
+function orderKey(o: KubeObject): string {
+  let key = orderKeys.get(o);
+  if (key === undefined) orderKeys.set(o, (key = `${o.kind}\0${o.metadata.namespace ?? ''}\0${o.metadata.name}`));
+  return key;
+}
+
 /** A sorted copy of `objects` (stable for equal identities). */
-export function sortObjects(objects: readonly SourcedObject[]): SourcedObject[] {
-  return [...objects].sort((a, b) => compareObjects(a.object, b.object));
+export function sortObjects<T extends SourcedObject>(objects: readonly T[]): T[] {
+  return [...objects].sort((a, b) => cmp(orderKey(a.object), orderKey(b.object)));
 }

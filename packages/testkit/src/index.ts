@@ -2,3 +2,4 @@ export * from './echo-server';
 export * from './certificates';
 export * from './grpc-echo';
 export * from './test-host';
+export * from './descriptor-set';

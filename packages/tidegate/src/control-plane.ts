@@ -3,11 +3,12 @@ import { Subscription, Subject } from 'rxjs';
 import { Topic, getLogger, type ResourceSnapshot } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import { FileProvider, KubernetesProvider, type KubernetesProviderOptions, type Provider } from '@tidegate/providers';
-import { SnapshotCache, XdsServer } from '@tidegate/xds-server';
+import { SnapshotCache, XdsServer, type XdsTlsOptions } from '@tidegate/xds-server';
 import { AdminServer } from './admin/admin-server';
 import { createMetrics, type Metrics } from './admin/metrics';
 import { EnvoyFleet, type EnvoyFleetOptions } from './envoy-fleet';
 import { translateResources, type TranslatedState } from './pipeline/translate';
+import { IngressTranslationCache, type AnnotationFinding } from '@tidegate/translator';
 import { ingressTranslateOptions, type IngressOptions } from './pipeline/translate-ingress';
 import { SnapshotPublisher, type PublishReport } from './pipeline/publish';
 import { RejectionTracker } from './pipeline/rejections';
@@ -26,10 +27,15 @@ export interface ControlPlaneOptions {
   nacosConfig?: NacosConfigProviderOptions;
   /** Watch the Kubernetes API server (status is written back by the Lease holder). */
   kubernetes?: KubernetesProviderOptions;
+  /** Plaintext xDS: every client is served the group its node names (keep it on loopback). */
   xds: { host: string; port: number };
+  /** Mutual-TLS xDS: each proxy is served only the group its client certificate names. */
+  xdsTls?: { host: string; port: number } & XdsTlsOptions;
   admin: { host: string; port: number };
   /** Where Gateway listeners bind when a Gateway names no address. */
   defaultListenAddress: string;
+  /** IPv4 CIDR: each Gateway that names no address gets its own from it instead of `defaultListenAddress`. */
+  addressPool?: string;
   /** Serve Ingresses through one default gateway on `defaultListenAddress` (absent: Ingresses are ignored). */
   ingress?: IngressOptions;
   /**
@@ -43,6 +49,8 @@ export interface ControlPlaneOptions {
 }
 
 export class ControlPlane {
+  /** Per-Ingress and per-host results kept between translations (one change re-translates its hosts only). */
+  private readonly ingressCache = new IngressTranslationCache();
   readonly metrics: Metrics = createMetrics();
   readonly cache = new SnapshotCache();
   readonly xds: XdsServer;
@@ -62,6 +70,8 @@ export class ControlPlane {
   private ready = false;
   private stopped = false;
   xdsPort = 0;
+  /** The mutual-TLS xDS port (0 when `xdsTls` is not set). */
+  xdsTlsPort = 0;
   adminPort = 0;
 
   constructor(private readonly options: ControlPlaneOptions) {
@@ -80,7 +90,19 @@ export class ControlPlane {
   async start(): Promise<void> {
     this.adminPort = await this.admin.listen(this.options.admin.host, this.options.admin.port);
     this.xdsPort = await this.xds.listen(this.options.xds.host, this.options.xds.port);
-    log.info({ xds: `${this.options.xds.host}:${this.xdsPort}`, admin: `${this.options.admin.host}:${this.adminPort}` }, 'control plane listening');
+    const tls = this.options.xdsTls;
+    if (tls) this.xdsTlsPort = await this.xds.listenTls(tls.host, tls.port, tls);
+    log.info(
+      {
+        xds: `${this.options.xds.host}:${this.xdsPort}`,
+        ...(tls ? { xdsTls: `${tls.host}:${this.xdsTlsPort}` } : {}),
+        admin: `${this.options.admin.host}:${this.adminPort}`,
+      },
+      'control plane listening',
+    );
+    if (!isLoopback(this.options.xds.host)) {
+      log.warn({ xds: this.options.xds.host }, "plaintext xDS is open beyond loopback: any client there can fetch any gateway's configuration and secrets");
+    }
     if (this.options.envoy) {
       this.fleet = new EnvoyFleet({ ...this.options.envoy, xds: { host: connectHost(this.options.xds.host), port: this.xdsPort } });
       await this.fleet.prepare();
@@ -128,7 +150,8 @@ export class ControlPlane {
     const state = translateResources(snapshot, {
       controllerName: CONTROLLER_NAME,
       defaultListenAddress: this.options.defaultListenAddress,
-      ...(this.options.ingress ? { ingress: ingressTranslateOptions(this.options.ingress, this.options.defaultListenAddress) } : {}),
+      ...(this.options.addressPool ? { addressPool: this.options.addressPool } : {}),
+      ...(this.options.ingress ? { ingress: { ...ingressTranslateOptions(this.options.ingress, this.options.defaultListenAddress), cache: this.ingressCache } } : {}),
     });
     const report = this.publisher.publish(state.proxyGroups);
     stop();
@@ -158,6 +181,17 @@ export class ControlPlane {
     return { statuses: state?.statuses ?? [], errors: [...(state?.errors ?? []), ...this.rejections.errors()] };
   }
 
+  /**
+   * Every ingress-nginx / Higress annotation on Ingresses of our class and what became of it
+   * (supported, partly, unsupported, invalid), optionally for one Ingress (`namespace/name`).
+   */
+  ingressReport(ingress?: string): { summary: Record<string, number>; findings: AnnotationFinding[] } {
+    const findings = (this.translated.value?.ingressAnnotations ?? []).filter((f) => !ingress || `${f.ingress.namespace}/${f.ingress.name}` === ingress);
+    const summary: Record<string, number> = { supported: 0, partly: 0, unsupported: 0, invalid: 0 };
+    for (const f of findings) summary[f.support] = (summary[f.support] ?? 0) + 1;
+    return { summary, findings };
+  }
+
   /** Every watched registry: stale or not, push or poll, counts, last error. */
   registryStatus(): RegistryStatus[] {
     return this.registries.status.value ?? [];
@@ -179,6 +213,10 @@ export class ControlPlane {
     await this.admin.close();
     this.published.complete();
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** A wildcard bind address is not somewhere Envoy can connect to. */

@@ -7,6 +7,7 @@ import { edsNameOf } from './cluster-eds';
 import type { AckEvents } from './events';
 import { typeLabel, type XdsMetrics } from './metrics';
 import { HELD_WHILE_WARMING, REMOVAL_WAITS_FOR, RESEND_AFTER, inPushOrder } from './ordering';
+import type { PeerIdentity } from './peer-identity';
 import type { ErrorDetail } from './requests';
 import type { Snapshot, SnapshotCache } from './snapshot-cache';
 import { type HeldResource, type Plan, type TypeState } from './type-state';
@@ -73,8 +74,10 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
     protected readonly ctx: SessionContext,
     /** Per-type services serve only this type; undefined on ADS. */
     readonly onlyType?: string,
+    /** From the client certificate (TLS port): the only group this stream may be served. */
+    readonly identity?: PeerIdentity,
   ) {
-    this.log = getLogger('xds-server').child({ streamId: id });
+    this.log = getLogger('xds-server').child({ streamId: id, ...(identity ? { identity: identity.id } : {}) });
   }
 
   /** Starts reading the stream. */
@@ -155,8 +158,21 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
       this.fail(grpc.status.INVALID_ARGUMENT, 'the first request of a stream must carry node');
       return false;
     }
+    const group = this.ctx.groupOf(req.node);
+    if (this.identity && group !== this.identity.group) {
+      // The certificate decides; a node naming another group gets nothing, not even an empty snapshot.
+      this.log.warn(
+        { nodeId: req.node.id, claimedGroup: group, certificateGroup: this.identity.group },
+        'xDS stream refused: the node claims a proxy group its client certificate does not identify',
+      );
+      this.fail(
+        grpc.status.PERMISSION_DENIED,
+        `node "${req.node.id}" claims proxy group "${group}" but its client certificate identifies "${this.identity.group}"`,
+      );
+      return false;
+    }
     this.node = req.node;
-    this.group = this.ctx.groupOf(req.node);
+    this.group = group;
     this.log = this.log.child({ nodeId: req.node.id, group: this.group });
     this.ctx.onIdentified(this);
     this.snapshot = this.ctx.cache.snapshot(this.group);

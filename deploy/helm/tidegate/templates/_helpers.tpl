@@ -20,8 +20,38 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end -}}
 
+{{/* The controller Service's in-cluster DNS name. */}}
+{{- define "tidegate.controllerHost" -}}
+{{ include "tidegate.fullname" . }}-controller.{{ .Release.Namespace }}.svc
+{{- end -}}
+
+{{/* Where gateways fetch their configuration: the mutual-TLS port, or the plaintext one without TLS. */}}
 {{- define "tidegate.controllerAddress" -}}
-{{ include "tidegate.fullname" . }}-controller.{{ .Release.Namespace }}.svc:{{ .Values.controller.ports.xds }}
+{{ include "tidegate.controllerHost" . }}:{{ if .Values.xdsTls.enabled }}{{ .Values.controller.ports.xdsTls }}{{ else }}{{ .Values.controller.ports.xds }}{{ end }}
+{{- end -}}
+
+{{/* "true" when the plaintext xDS port is open to the pod network (always without TLS: gateways need it). */}}
+{{- define "tidegate.plaintextXdsExposed" -}}
+{{- if or (not .Values.xdsTls.enabled) .Values.controller.exposePlaintextXds -}}true{{- end -}}
+{{- end -}}
+
+{{/* Where the xDS TLS Secrets are mounted, in the controller and in gateway pods. */}}
+{{- define "tidegate.xdsTlsDir" -}}/etc/tidegate/xds-tls{{- end -}}
+
+{{/*
+Every gateway Deployment as a JSON list of {name, proxyGroup, replicas, ports, service}:
+the default gateway (when enabled) and each of extraGateways. Read with fromJsonArray.
+*/}}
+{{- define "tidegate.gateways" -}}
+{{- $gateways := list }}
+{{- if .Values.gateway.enabled }}
+{{- $ports := list (dict "name" "http" "port" .Values.gateway.service.httpPort "containerPort" .Values.gateway.ports.http) (dict "name" "https" "port" .Values.gateway.service.httpsPort "containerPort" .Values.gateway.ports.https) }}
+{{- $gateways = append $gateways (dict "name" "gateway" "proxyGroup" .Values.gateway.proxyGroup "replicas" .Values.gateway.replicas "ports" $ports "service" .Values.gateway.service) }}
+{{- end }}
+{{- range .Values.extraGateways }}
+{{- $gateways = append $gateways (dict "name" (printf "gateway-%s" .name) "proxyGroup" .proxyGroup "replicas" (.replicas | default 1) "ports" .ports "service" (.service | default $.Values.gateway.service)) }}
+{{- end }}
+{{- toJson $gateways }}
 {{- end -}}
 
 {{/* Hardened container defaults: Envoy and Node need neither root nor a writable root file system. */}}
@@ -40,7 +70,7 @@ seccompProfile:
 {{/* What the controller reads in the namespaces it watches, and the status it writes there. */}}
 {{- define "tidegate.namespacedRules" -}}
 - apiGroups: [""]
-  resources: [services, secrets]
+  resources: [services, secrets, configmaps]
   verbs: [list, watch]
 - apiGroups: [discovery.k8s.io]
   resources: [endpointslices]

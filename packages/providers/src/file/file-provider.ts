@@ -29,6 +29,8 @@ export interface FileProviderOptions {
 /** What the provider remembers about one file between reloads. */
 interface FileState {
   text?: string;
+  /** stat() of the version `text` holds: an older, unchanged file is not read again. */
+  stamp?: { mtimeMs: number; size: number; ino: number };
   parsed?: ParsedFile;
   /** Objects of the last version that was valid YAML throughout. */
   lastGood?: LoadedObject[];
@@ -37,6 +39,8 @@ interface FileState {
 }
 
 const READY_TIMEOUT_MS = 10_000;
+/** A file whose stat is unchanged and older than this is not read again on a reload. */
+const UNCHANGED_AFTER_MS = 2_000;
 /** chokidar drops a path's change events for 50 ms after emitting one, with no trailing event. */
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
@@ -213,7 +217,15 @@ export class FileProvider implements Provider {
   private async readOne(file: string): Promise<void> {
     const state = this.files.get(file) ?? {};
     let text: string;
+    let stamp: FileState['stamp'];
     try {
+      const st = await stat(resolve(this.dir, file));
+      stamp = { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
+      // File times tick in coarse steps (a few ms), so two same-size writes in one step
+      // look alike: only files untouched for a while are trusted by their stat alone.
+      const settled = Date.now() - st.mtimeMs > UNCHANGED_AFTER_MS;
+      const same = state.stamp && state.stamp.mtimeMs === stamp.mtimeMs && state.stamp.size === stamp.size && state.stamp.ino === stamp.ino;
+      if (settled && same && state.parsed && state.readError === undefined) return;
       text = await readFile(resolve(this.dir, file), 'utf8');
     } catch (err) {
       if (errorCode(err) === 'ENOENT') {
@@ -224,12 +236,12 @@ export class FileProvider implements Provider {
       return;
     }
     if (state.parsed && state.text === text) {
-      this.files.set(file, { ...state, readError: undefined });
+      this.files.set(file, { ...state, stamp, readError: undefined });
       return;
     }
     const parsed = parseConfigFile(file, text);
     const lastGood = parsed.syntaxErrors.length === 0 ? parsed.objects : state.lastGood;
-    this.files.set(file, { text, parsed, lastGood });
+    this.files.set(file, { text, stamp, parsed, lastGood });
   }
 
   private currentKeys(): Set<string> {

@@ -1,4 +1,4 @@
-// KubernetesProvider on a real kube-apiserver: every kind, Secrets by reference, one namespace, restarts, status, leadership.
+// KubernetesProvider on a real kube-apiserver: every kind, Secrets and ConfigMaps by reference, one namespace, restarts, status, leadership.
 import type { KubeObject, ResourceSnapshot } from '@tidegate/common';
 import { recordValues, waitForValue } from '../test-support/wait-for';
 import { KubernetesProvider, type KubernetesProviderOptions } from './kubernetes-provider';
@@ -49,6 +49,27 @@ beforeAll(async () => {
     secret('shared', 'team-a'),
     secret('shop-tls', 'default'),
     secret('unreferenced', 'default'),
+    // ConfigMaps: a CA bundle, a descriptor set and response headers (across namespaces), each referenced; one not.
+    {
+      apiVersion: GW,
+      kind: 'BackendTLSPolicy',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: 'web' }],
+        validation: { hostname: 'web.example.com', caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'backend-ca' }] },
+      },
+    },
+    transcoder('descriptors'),
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'headers', namespace: 'default', annotations: { 'nginx.ingress.kubernetes.io/custom-headers': 'team-a/headers' } },
+      spec: { ingressClassName: 'tidegate', defaultBackend: { service: { name: 'web', port: { number: 80 } } } },
+    },
+    configMap('backend-ca', 'default', { 'ca.crt': 'v1' }),
+    { ...configMap('descriptors', 'default', {}), binaryData: { 'set.pb': Buffer.from('not really').toString('base64') } },
+    configMap('headers', 'team-a', { 'x-team': 'a' }),
+    configMap('unreferenced-cm', 'default', { a: 'b' }),
   );
 }, 120_000);
 
@@ -59,6 +80,20 @@ afterAll(() => api?.stop());
 
 function secret(name: string, namespace: string): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', stringData: { 'ca.crt': 'not really' } };
+}
+
+function configMap(name: string, namespace: string, data: Record<string, string>): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
+}
+
+/** An HTTPRouteFilter whose gRPC-JSON transcoder reads its descriptor set from ConfigMap `configMap`. */
+function transcoder(configMap: string, name = 'transcode'): Record<string, unknown> {
+  return {
+    apiVersion: 'tidegate.io/v1alpha1',
+    kind: 'HTTPRouteFilter',
+    metadata: { name, namespace: 'default' },
+    spec: { grpcJsonTranscoder: { descriptorSet: { configMapRef: { name: configMap, key: 'set.pb' } }, services: ['example.Echo'] } },
+  };
 }
 
 function provider(options: Partial<KubernetesProviderOptions> = {}): KubernetesProvider {
@@ -78,7 +113,7 @@ const find = (s: ResourceSnapshot | undefined, key: string): KubeObject | undefi
   s?.objects.find(({ object: o }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key)?.object;
 
 describe('what is published', () => {
-  it('publishes every kind, normalized, and only the Secrets something references', async () => {
+  it('publishes every kind, normalized, and only the Secrets and ConfigMaps something references', async () => {
     const p = provider();
     await p.start();
     const s = p.resources.value;
@@ -97,10 +132,16 @@ describe('what is published', () => {
       'Secret/default/gw-cert',
       'Secret/team-a/shared',
       'Secret/default/shop-tls',
+      // Referenced by the BackendTLSPolicy, the HTTPRouteFilter and (across namespaces) an Ingress annotation.
+      'ConfigMap/default/backend-ca',
+      'ConfigMap/default/descriptors',
+      'ConfigMap/team-a/headers',
     ]) {
       expect(k).toContain(key);
     }
     expect(k).not.toContain('Secret/default/unreferenced');
+    expect(k).not.toContain('ConfigMap/default/unreferenced-cm');
+    expect(find(s, 'ConfigMap/default/descriptors')).toMatchObject({ apiVersion: 'v1', binaryData: { 'set.pb': Buffer.from('not really').toString('base64') } });
     const ingress = find(s, 'Ingress/default/shop')!;
     expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
     expect(ingress.status).toBeUndefined();
@@ -130,6 +171,27 @@ describe('what is published', () => {
     await api.apply(route([]));
     await waitForValue(p.resources, (s) => !keys(s).includes('Secret/default/unreferenced'), 15_000, 'the Secret to go');
     await api.remove({ apiVersion: 'tidegate.io/v1alpha1', kind: 'BackendPolicy', metadata: { name: 'web', namespace: 'default' } });
+  });
+
+  it('publishes changes to a referenced ConfigMap, and a ConfigMap only while a reference to it exists', async () => {
+    const p = provider();
+    await p.start();
+    const seen = recordValues(p.resources);
+    // A change to an unreferenced ConfigMap is not published (checked below, after the next publish).
+    await api.apply(configMap('unreferenced-cm', 'default', { a: 'changed' }));
+    await api.apply(configMap('backend-ca', 'default', { 'ca.crt': 'v2' }));
+    await waitForValue(p.resources, (s) => (find(s, 'ConfigMap/default/backend-ca')?.data as Record<string, string> | undefined)?.['ca.crt'] === 'v2', 15_000, 'the updated ConfigMap');
+    await api.apply(configMap('headers', 'team-a', { 'x-team': 'a', 'x-more': 'b' }));
+    await waitForValue(p.resources, (s) => (find(s, 'ConfigMap/team-a/headers')?.data as Record<string, string> | undefined)?.['x-more'] === 'b', 15_000, 'the updated cross-namespace ConfigMap');
+    seen.stop();
+    for (const s of seen.values) expect(keys(s)).not.toContain('ConfigMap/default/unreferenced-cm');
+
+    await api.apply(transcoder('unreferenced-cm', 'second'));
+    await waitForValue(p.resources, (s) => keys(s).includes('ConfigMap/default/unreferenced-cm'), 15_000, 'the newly referenced ConfigMap');
+    expect(find(p.resources.value, 'ConfigMap/default/unreferenced-cm')?.data).toEqual({ a: 'changed' });
+    await api.remove({ apiVersion: 'tidegate.io/v1alpha1', kind: 'HTTPRouteFilter', metadata: { name: 'second', namespace: 'default' } });
+    await waitForValue(p.resources, (s) => !keys(s).includes('ConfigMap/default/unreferenced-cm'), 15_000, 'the ConfigMap to go');
+    await api.apply(configMap('backend-ca', 'default', { 'ca.crt': 'v1' }), configMap('headers', 'team-a', { 'x-team': 'a' }));
   });
 
   it('watches one namespace with --watch-namespace (cluster-scoped kinds still, Namespaces only that one)', async () => {

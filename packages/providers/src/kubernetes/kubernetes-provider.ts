@@ -5,7 +5,7 @@ import type { KubeConfig } from './client-node';
 import { KubeClient, loadKubeConfig } from './kube-client';
 import { LeaderElector, type LeaderElectionOptions } from './leader-election';
 import { Reflector } from './reflector';
-import { referencedSecrets } from './secret-references';
+import { findReferences } from './references';
 import { StatusWriter } from './status-writer';
 import { WATCHED_KINDS, type WatchedKind } from './watched-kinds';
 
@@ -37,7 +37,8 @@ export interface KubernetesProviderOptions {
  * published until every kind has completed its first list, and afterwards each
  * kind's objects change only by watch events or by a complete relist swapped in
  * at once, so a list in flight or an API server restart never shows up as
- * missing objects. Secrets are published only while something references them.
+ * missing objects. Secrets and ConfigMaps are published only while something
+ * references them.
  */
 export class KubernetesProvider implements Provider {
   readonly name = 'kubernetes';
@@ -177,12 +178,13 @@ export class KubernetesProvider implements Provider {
     const reflectors = [...this.reflectors.values()];
     if (!reflectors.every((r) => r.synced)) return; // never a partial state
     const kinds = reflectors.sort((a, b) => (a.kind.kind < b.kind.kind ? -1 : a.kind.kind > b.kind.kind ? 1 : 0));
-    const plain = kinds.filter((r) => !r.kind.referencedOnly);
-    const wanted = kinds.some((r) => r.kind.referencedOnly) ? referencedSecrets(plain.flatMap((r) => r.objects())) : new Set<string>();
+    const referenced = kinds.flatMap((r) => (r.kind.referencedOnly ? [{ kind: r.kind.kind, pattern: r.kind.referencedOnly }] : []));
+    const wanted = referenced.length ? findReferences(kinds.filter((r) => !r.kind.referencedOnly).flatMap((r) => r.objects()), referenced) : new Map<string, Set<string>>();
     const objects: SourcedObject[] = [];
     for (const r of kinds) {
+      const only = r.kind.referencedOnly ? (wanted.get(r.kind.kind) ?? new Set<string>()) : undefined;
       for (const object of r.objects()) {
-        if (r.kind.referencedOnly && !wanted.has(`${object.metadata.namespace ?? ''}/${object.metadata.name}`)) continue;
+        if (only && !only.has(`${object.metadata.namespace ?? ''}/${object.metadata.name}`)) continue;
         let sourced = this.wrapped.get(object);
         if (!sourced) this.wrapped.set(object, (sourced = { object }));
         objects.push(sourced);

@@ -1,4 +1,5 @@
 // The kinds the Kubernetes provider watches: where each lives in the API and how it is treated.
+import { CONFIG_MAP_REFERENCES, SECRET_REFERENCES, type ReferencePattern } from './references';
 
 /** One kind the provider lists and watches. */
 export interface WatchedKind {
@@ -15,8 +16,11 @@ export interface WatchedKind {
    * sync means "none", and it is looked for again later.
    */
   optional?: boolean;
-  /** Published only while some other object references it (Secrets). */
-  referencedOnly?: boolean;
+  /**
+   * Published only while some other object references it, as the pattern finds
+   * references (Secrets, ConfigMaps: `references.ts`).
+   */
+  referencedOnly?: ReferencePattern;
   /** Extra field selector, e.g. to skip Secret types no configuration uses. */
   fieldSelector?: string;
   /**
@@ -43,10 +47,12 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
     kind: 'Secret',
     plural: 'secrets',
     namespaced: true,
-    referencedOnly: true,
+    referencedOnly: SECRET_REFERENCES,
     // Helm release and service-account token Secrets are large and never referenced by routing configuration.
     fieldSelector: 'type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token',
   },
+  // Every namespace has a few (kube-root-ca.crt); which are published is what configuration names.
+  { group: '', versions: ['v1'], kind: 'ConfigMap', plural: 'configmaps', namespaced: true, referencedOnly: CONFIG_MAP_REFERENCES },
   { group: 'discovery.k8s.io', versions: ['v1'], kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true },
   { group: 'networking.k8s.io', versions: ['v1'], kind: 'Ingress', plural: 'ingresses', namespaced: true, statusFields: ['loadBalancer'] },
   { group: 'networking.k8s.io', versions: ['v1'], kind: 'IngressClass', plural: 'ingressclasses', namespaced: false },

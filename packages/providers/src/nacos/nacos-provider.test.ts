@@ -108,8 +108,7 @@ describe('NacosProvider', () => {
     await c.registerInstance({ ...base, port: 3001 });
     await withProvider(t, async (p) => {
       const before = await waitForValue(p.resources, (x) => ports(x, 'stay').join() === '3001', 5000, 'the service');
-      // A clean shutdown: r-nacos 0.8.8 can panic when restarted on a store a SIGKILL left behind,
-      // and this test needs the persistent instance to survive the restart.
+      // A clean shutdown; the persistent instance must survive the restart (same store).
       await nacos.stop();
       await waitForValue(p.status, (s) => s[0]?.stale === true, 5000, 'stale');
       expect(p.resources.value).toBe(before); // nothing republished, certainly not an empty set

@@ -30,6 +30,7 @@ export class AdminServer {
       '/debug/status': async () => ({ status: 200, body: this.plane.statusReport() }),
       '/debug/ir': async () => ({ status: 200, body: this.plane.currentIr() }),
       '/debug/registries': async () => ({ status: 200, body: this.plane.registryStatus() }),
+      '/debug/ingress': async (url) => ({ status: 200, body: this.plane.ingressReport(url.searchParams.get('ingress') ?? undefined) }),
       '/debug/config_dump': async (url) => this.configDump(url),
     };
     this.server = http.createServer((req, res) => {

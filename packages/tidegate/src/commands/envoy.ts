@@ -4,9 +4,10 @@ import { configureLogging, getLogger, type LogLevel } from '@tidegate/common';
 import { EnvoyProcess, buildBootstrap, locateEnvoy } from '@tidegate/envoy-runner';
 import { LOG_LEVELS, hostPort, oneOf, port } from './options';
 import { runUntilSignal } from './run-until-signal';
+import { addXdsTlsClientFlags, xdsTlsClientFiles, type XdsTlsClientFlags } from './xds-tls-flags';
 
 export function envoyCommand(): Command {
-  return new Command('envoy')
+  const cmd = new Command('envoy')
     .description('run the bundled Envoy with a generated bootstrap that connects to a Tidegate control plane')
     .requiredOption('--xds-address <host:port>', 'control plane xDS address', hostPort)
     .requiredOption('--node-id <id>', 'Envoy node id (unique per proxy)')
@@ -14,8 +15,8 @@ export function envoyCommand(): Command {
     .option('--protocol <p>', 'xDS flavour: sotw or delta', oneOf('sotw', 'delta'), 'delta')
     .option('--envoy-admin-port <port>', 'Envoy admin port (bound on 127.0.0.1)', port, 15000)
     .option('--envoy-log-level <level>', 'Envoy log level', 'warning')
-    .addOption(new Command().createOption('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
-    .action(async (flags: {
+    .addOption(new Command().createOption('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'));
+  return addXdsTlsClientFlags(cmd).action(async (flags: XdsTlsClientFlags & {
       xdsAddress: { host: string; port: number };
       nodeId: string;
       proxyGroup?: string;
@@ -25,11 +26,12 @@ export function envoyCommand(): Command {
       logLevel: LogLevel;
     }) => {
       configureLogging(flags.logLevel);
+      const tls = xdsTlsClientFiles(flags);
       const found = await locateEnvoy({});
       const bootstrap = buildBootstrap({
         nodeId: flags.nodeId,
         cluster: flags.proxyGroup ?? flags.nodeId,
-        xds: flags.xdsAddress,
+        xds: { ...flags.xdsAddress, ...(tls ? { tls } : {}) },
         protocol: flags.protocol,
         adminPort: flags.envoyAdminPort,
       });

@@ -1,10 +1,16 @@
 // Flag parsers shared by the commands.
 import { InvalidArgumentError } from 'commander';
+import { parseAddressPool } from '@tidegate/translator';
 
 export function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port (0-65535)`);
   return n;
+}
+
+export function cidr(value: string): string {
+  if (!parseAddressPool(value)) throw new InvalidArgumentError(`"${value}" is not an IPv4 CIDR (e.g. 127.10.0.0/16)`);
+  return value;
 }
 
 export function hostPort(value: string): { host: string; port: number } {

@@ -2,27 +2,32 @@
 import { Command } from 'commander';
 import { configureLogging, type LogLevel } from '@tidegate/common';
 import { ControlPlane } from '../control-plane';
-import { LOG_LEVELS, oneOf, port } from './options';
+import { LOG_LEVELS, cidr, oneOf, port } from './options';
 import { runUntilSignal } from './run-until-signal';
 import { addNacosConfigFlags, nacosConfigOptions, type NacosConfigFlags } from './nacos-config-flags';
+import { controllerSources, type ControllerSourceFlags } from './controller-sources';
+import { addXdsTlsServerFlags, xdsTlsServerOptions, type XdsTlsServerFlags } from './xds-tls-flags';
 
-interface PlaneFlags {
+interface PlaneFlags extends XdsTlsServerFlags {
   configDir?: string;
   xdsPort: number;
   xdsAddress: string;
   adminPort: number;
   adminAddress: string;
   listenAddress: string;
+  addressPool?: string;
   logLevel: LogLevel;
 }
 
 function addPlaneFlags(cmd: Command): Command {
-  return cmd
-    .option('--xds-port <port>', 'xDS gRPC port (plaintext)', port, 15010)
-    .option('--xds-address <addr>', 'address the xDS server binds', '127.0.0.1')
+  cmd
+    .option('--xds-port <port>', 'xDS gRPC port (plaintext: any client gets any gateway\'s configuration, so loopback by default)', port, 15010)
+    .option('--xds-address <addr>', 'address the plaintext xDS port binds', '127.0.0.1');
+  return addXdsTlsServerFlags(cmd)
     .option('--admin-port <port>', 'admin HTTP port (/metrics, /debug/*, /healthz, /readyz)', port, 15014)
     .option('--admin-address <addr>', 'address the admin HTTP server binds', '127.0.0.1')
     .option('--listen-address <addr>', 'address Gateway listeners bind when a Gateway names none, and the Ingress default gateway binds', '0.0.0.0')
+    .option('--address-pool <cidr>', 'IPv4 CIDR: each Gateway that names no address gets its own from it (instead of --listen-address)', cidr)
     .addOption(new Command().createOption('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'));
 }
 
@@ -46,8 +51,10 @@ export function standaloneCommand(): Command {
       configDir: flags.configDir,
       ...(nacosConfig ? { nacosConfig } : {}),
       xds: { host: flags.xdsAddress, port: flags.xdsPort },
+      xdsTls: xdsTlsServerOptions(flags, cmd),
       admin: { host: flags.adminAddress, port: flags.adminPort },
       defaultListenAddress: flags.listenAddress,
+      ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
       ingress: { ingressClass: flags.ingressClass, httpPort: flags.httpPort, httpsPort: flags.httpsPort, ...(flags.publishAddress ? { publishAddress: flags.publishAddress } : {}) },
       envoy: { protocol: flags.envoyProtocol, adminPortBase: flags.envoyAdminPort, logLevel: flags.envoyLogLevel },
     });
@@ -65,17 +72,17 @@ export function controllerCommand(): Command {
     .option('--http-port <port>', 'HTTP port of the default gateway that serves Ingress objects', port, 8080)
     .option('--https-port <port>', 'HTTPS port of the default gateway', port, 8443)
     .option('--publish-address <addr>', 'address written to Ingress status.loadBalancer (e.g. the gateway Service address)');
-  type ControllerFlags = PlaneFlags & { kubeconfig?: string; watchNamespace?: string; ingressClass: string; httpPort: number; httpsPort: number; publishAddress?: string };
-  return addPlaneFlags(cmd).action(async (flags: ControllerFlags) => {
+  type ControllerFlags = PlaneFlags & ControllerSourceFlags & { ingressClass: string; httpPort: number; httpsPort: number; publishAddress?: string };
+  return addPlaneFlags(addNacosConfigFlags(cmd)).action(async (flags: ControllerFlags) => {
     configureLogging(flags.logLevel);
-    const useKubernetes = flags.kubeconfig !== undefined || flags.configDir === undefined;
     const plane = new ControlPlane({
-      configDir: flags.configDir,
-      ...(useKubernetes ? { kubernetes: { kubeconfig: flags.kubeconfig, watchNamespace: flags.watchNamespace } } : {}),
+      ...controllerSources(flags),
       ingress: { ingressClass: flags.ingressClass, httpPort: flags.httpPort, httpsPort: flags.httpsPort, ...(flags.publishAddress ? { publishAddress: flags.publishAddress } : {}) },
       xds: { host: flags.xdsAddress, port: flags.xdsPort },
+      xdsTls: xdsTlsServerOptions(flags, cmd),
       admin: { host: flags.adminAddress, port: flags.adminPort },
       defaultListenAddress: flags.listenAddress,
+      ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
     });
     await runUntilSignal(() => plane.start(), () => plane.stop());
   });

@@ -19,11 +19,17 @@ export function statusCommand(): Command {
         const name = rest.join('/');
         return o.kind.toLowerCase() === kind!.toLowerCase() && (name === o.name || name === `${o.namespace}/${o.name}`);
       };
-      const out = {
+      const out: Record<string, unknown[]> = {
         statuses: report.statuses.filter(matches),
         errors: report.errors.filter((e) => matches(e.object)),
       };
+      // For Ingresses, also what became of each annotation (supported, partly, unsupported, invalid).
+      if (filter?.split('/')[0]?.toLowerCase() === 'ingress') {
+        const ingress = await (await fetch(`http://${flags.admin.host}:${flags.admin.port}/debug/ingress`)).json();
+        const findings = (ingress as { findings: Array<{ ingress: { namespace: string; name: string } }> }).findings;
+        out.annotations = findings.filter((f) => matches({ kind: 'Ingress', ...f.ingress }));
+      }
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      process.exitCode = out.errors.length > 0 ? 1 : 0;
+      process.exitCode = (out.errors?.length ?? 0) > 0 ? 1 : 0;
     });
 }

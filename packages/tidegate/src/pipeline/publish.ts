@@ -1,7 +1,7 @@
 // Stage 3: IR → encoded Envoy resources → snapshot cache, keeping the last good snapshot.
 import { getLogger, type Issue } from '@tidegate/common';
 import type { ResourceSet } from '@tidegate/envoy-api';
-import type { ProxyGroup } from '@tidegate/ir';
+import { shareUnchanged, type ProxyGroup } from '@tidegate/ir';
 import { buildResourceSet, translateProxyGroup } from '@tidegate/translator';
 import type { SnapshotCache } from '@tidegate/xds-server';
 import type { Metrics } from '../admin/metrics';
@@ -16,9 +16,14 @@ export interface PublishReport {
   failed: Array<{ group: string; issues: Issue[] }>;
 }
 
-/** Remembers the IR last published per group so unchanged groups cost nothing. */
+/**
+ * Remembers the IR last published per group. A new translation is first made to share
+ * every unchanged part with it (`shareUnchanged`): an unchanged group is then the same
+ * object and costs nothing, and in a changed one the Envoy translation and encoding
+ * redo only the virtual hosts and backends that changed (they cache by identity).
+ */
 export class SnapshotPublisher {
-  private readonly lastIr = new Map<string, string>();
+  private readonly lastIr = new Map<string, ProxyGroup>();
 
   constructor(
     private readonly cache: SnapshotCache,
@@ -28,10 +33,11 @@ export class SnapshotPublisher {
   publish(groups: ProxyGroup[]): PublishReport {
     const report: PublishReport = { published: [], unchanged: [], removed: [], failed: [] };
     const seen = new Set<string>();
-    for (const group of groups) {
-      seen.add(group.name);
-      const fingerprint = JSON.stringify(group);
-      if (this.lastIr.get(group.name) === fingerprint) {
+    for (const translated of groups) {
+      seen.add(translated.name);
+      const previous = this.lastIr.get(translated.name);
+      const group = shareUnchanged(previous, translated);
+      if (group === previous) {
         report.unchanged.push(group.name);
         continue;
       }
@@ -43,7 +49,7 @@ export class SnapshotPublisher {
         continue;
       }
       this.cache.set(group.name, built.value);
-      this.lastIr.set(group.name, fingerprint);
+      this.lastIr.set(group.name, group);
       report.published.push(group.name);
     }
     for (const name of [...this.lastIr.keys()]) {

@@ -2,12 +2,14 @@
 import type { ObjectStatus, ResourceSnapshot } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import { validateProxyGroup } from '@tidegate/ir';
-import { registryBackendRefResolver, translateGatewayApi, translateRegistries, type IngressTranslateOptions, type TranslationError } from '@tidegate/translator';
+import { registryBackendRefResolver, translateGatewayApi, translateRegistries, type AnnotationFinding, type IngressTranslateOptions, type TranslationError } from '@tidegate/translator';
 import { translateIngressResources } from './translate-ingress';
 
 export interface TranslateSettings {
   controllerName: string;
   defaultListenAddress: string;
+  /** IPv4 CIDR: each Gateway that names no address gets its own from it (see the Gateway API translator). */
+  addressPool?: string;
   /** Serve Ingresses of this class through the default gateway (absent: Ingresses are ignored). */
   ingress?: IngressTranslateOptions;
 }
@@ -18,10 +20,12 @@ export interface TranslatedState {
   statuses: ObjectStatus[];
   /** User mistakes: each names the object, file and field. Translation of the rest went on. */
   errors: TranslationError[];
+  /** What became of every ingress-nginx / Higress annotation on Ingresses of our class (`/debug/ingress`). */
+  ingressAnnotations: AnnotationFinding[];
 }
 
 export function translateResources(snapshot: ResourceSnapshot, settings: TranslateSettings): TranslatedState {
-  // McpBridge registries: hosts routes can name (backendRefs of kind networking.istio.io/Hostname).
+  // McpBridge registries: hosts routes can name (backendRefs of kind networking.istio.io/Hostname, Ingress higress.io/destination).
   const registries = translateRegistries(snapshot.objects);
   const gatewayApiOptions = { ...settings, backendRefResolvers: [registryBackendRefResolver(registries.catalog)] };
   const gatewayApi = translateGatewayApi(snapshot.objects, gatewayApiOptions);
@@ -36,7 +40,8 @@ export function translateResources(snapshot: ResourceSnapshot, settings: Transla
     ...registries.errors,
     ...gatewayApi.errors,
   ];
-  const ingress = translateIngressResources(snapshot.objects, settings.ingress, errors);
+  const ingressOptions = settings.ingress && { ...settings.ingress, registries: registries.catalog };
+  const ingress = translateIngressResources(snapshot.objects, ingressOptions, errors);
   errors.push(...ingress.errors);
   // A group that fails IR validation is a translator bug, not a user mistake: it is
   // dropped here (the publisher keeps serving that group's last good snapshot).
@@ -55,5 +60,5 @@ export function translateResources(snapshot: ResourceSnapshot, settings: Transla
       }
     }
   }
-  return { proxyGroups, statuses: [...gatewayApi.statuses, ...ingress.statuses], errors };
+  return { proxyGroups, statuses: [...gatewayApi.statuses, ...ingress.statuses], errors, ingressAnnotations: ingress.annotationReport };
 }

@@ -25,6 +25,9 @@ function corsPolicy(p: CorsPolicy): EnvoyObject {
   if (p.exposeHeaders?.length) fields.expose_headers = p.exposeHeaders.join(',');
   if (p.maxAgeSeconds !== undefined) fields.max_age = String(p.maxAgeSeconds);
   if (p.allowCredentials !== undefined) fields.allow_credentials = { value: p.allowCredentials };
+  // A preflight from an origin the policy does not allow is answered here (without CORS
+  // headers), not passed to the backend: Gateway API's CORS filter owns every preflight.
+  fields.forward_not_matching_preflights = { value: false };
   return typed(ConfigType.CorsPolicy, fields);
 }
 

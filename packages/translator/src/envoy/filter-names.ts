@@ -18,6 +18,9 @@ export const FilterName = {
   /** Strips client-sent copies of the headers an auth service may set (see external-auth.ts). */
   AuthHeaderStrip: 'envoy.filters.http.header_mutation.auth_headers',
   CustomResponse: 'envoy.filters.http.custom_response',
+  GrpcJsonTranscoder: 'envoy.filters.http.grpc_json_transcoder',
+  StatefulSession: 'envoy.filters.http.stateful_session',
+  CookieSessionState: 'envoy.http.stateful_session.cookie',
   FileAccessLog: 'envoy.access_loggers.file',
   StdoutAccessLog: 'envoy.access_loggers.stdout',
   TlsTransportSocket: 'envoy.transport_sockets.tls',
@@ -46,6 +49,10 @@ export const ConfigType = {
   HeaderMutationPerRoute: 'envoy.extensions.filters.http.header_mutation.v3.HeaderMutationPerRoute',
   CustomResponse: 'envoy.extensions.filters.http.custom_response.v3.CustomResponse',
   CustomResponseRedirectPolicy: 'envoy.extensions.http.custom_response.redirect_policy.v3.RedirectPolicy',
+  GrpcJsonTranscoder: 'envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder',
+  StatefulSession: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSession',
+  StatefulSessionPerRoute: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute',
+  CookieSessionState: 'envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState',
   HttpResponseStatusCodeMatchInput: 'envoy.type.matcher.v3.HttpResponseStatusCodeMatchInput',
   /** Wraps a per-route config so it can switch on a filter that is disabled by default. */
   RouteFilterConfig: 'envoy.config.route.v3.FilterConfig',

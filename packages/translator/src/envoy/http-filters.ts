@@ -9,8 +9,10 @@ import { customErrorFilters } from './custom-errors';
 import type { EnvoyObject } from './envoy-object';
 import { externalAuthFilters } from './external-auth';
 import { ConfigType, FilterName } from './filter-names';
+import { grpcJsonTranscoderFilters } from './grpc-json-transcoder';
 import { ipAccessFilters } from './ip-access';
 import { rateLimitFilters } from './rate-limit';
+import { sessionPersistenceFilters } from './session-persistence';
 
 /** One filter a feature wants in the chain. */
 export interface HttpFilterPart {
@@ -23,7 +25,9 @@ export interface HttpFilterPart {
  * Contributors in chain order. Custom error pages come first so that, on the way back, they
  * see every answer, local replies of later filters included. CORS answers preflights before
  * any check. Then the checks in ingress-nginx's order (rate limit, client IP, basic auth,
- * external auth), the body limit once the request is admitted, and response encoding.
+ * external auth), the body limit once the request is admitted, sticky sessions, and response encoding. The
+ * gRPC-JSON transcoder sits last, next to the router: everything before it sees the client's
+ * HTTP/JSON request, and on the way back the compressor gets the JSON reply, not gRPC frames.
  */
 const SOURCES: ReadonlyArray<(l: HttpListener) => HttpFilterPart[]> = [
   customErrorFilters,
@@ -33,7 +37,9 @@ const SOURCES: ReadonlyArray<(l: HttpListener) => HttpFilterPart[]> = [
   basicAuthFilters,
   externalAuthFilters,
   bodyLimitFilters,
+  sessionPersistenceFilters,
   compressionFilters,
+  grpcJsonTranscoderFilters,
 ];
 
 export const routerFilter = (): EnvoyObject => ({ name: FilterName.Router, typed_config: typed(ConfigType.Router, {}) });

@@ -25,7 +25,12 @@ export function enabledOnRoute(configType: string, config: EnvoyObject): EnvoyOb
   return typed(ConfigType.RouteFilterConfig, { config: typed(configType, config) });
 }
 
-/** Every route of the listener's virtual hosts. */
+/** Flattened route lists by virtual-host list: every filter source asks for the same one. */
+const flattened = new WeakMap<ReadonlyArray<{ routes: Route[] }>, Route[]>();
+
+/** Every route of the listener's virtual hosts (read-only; shared between callers). */
 export function routesOf(l: { virtualHosts: Array<{ routes: Route[] }> }): Route[] {
-  return l.virtualHosts.flatMap((vh) => vh.routes);
+  let routes = flattened.get(l.virtualHosts);
+  if (!routes) flattened.set(l.virtualHosts, (routes = l.virtualHosts.flatMap((vh) => vh.routes)));
+  return routes;
 }

@@ -57,18 +57,8 @@ export function checkReferences(res: EnvoyResources): Issue[] {
   for (const rc of res.routeConfigurations as Obj[]) {
     asList(rc.virtual_hosts).forEach((vh, i) => {
       if (!isObj(vh)) return;
-      asList(vh.routes).forEach((route, j) => {
-        const action = isObj(route) ? route.route : undefined;
-        if (!isObj(action)) return;
-        const base = `routeConfigurations[${str(rc.name)}].virtual_hosts[${i}].routes[${j}].route`;
-        cluster(action.cluster, `${base}.cluster`);
-        const weighted = isObj(action.weighted_clusters) ? action.weighted_clusters.clusters : undefined;
-        // The reserved invalid-backend share is meant to be missing (Envoy answers it with 500).
-        asList(weighted).forEach(
-          (w, k) => isObj(w) && w.name !== INVALID_BACKEND_CLUSTER && cluster(w.name, `${base}.weighted_clusters.clusters[${k}].name`),
-        );
-        asList(action.request_mirror_policies).forEach((m, k) => isObj(m) && cluster(m.cluster, `${base}.request_mirror_policies[${k}].cluster`));
-      });
+      const base = `routeConfigurations[${str(rc.name)}].virtual_hosts[${i}]`;
+      for (const r of routeClusterRefs(vh)) cluster(r.name, `${base}.${r.path}`);
     });
   }
 
@@ -77,7 +67,10 @@ export function checkReferences(res: EnvoyResources): Issue[] {
     if (o['@type'] === TCP_PROXY_TYPE) {
       cluster(o.cluster, `${path}.cluster`);
       const weighted = isObj(o.weighted_clusters) ? o.weighted_clusters.clusters : undefined;
-      asList(weighted).forEach((w, k) => isObj(w) && cluster(w.name, `${path}.weighted_clusters.clusters[${k}].name`));
+      // Here too the reserved share is meant to be missing (TCP proxy closes those connections).
+      asList(weighted).forEach(
+        (w, k) => isObj(w) && w.name !== INVALID_BACKEND_CLUSTER && cluster(w.name, `${path}.weighted_clusters.clusters[${k}].name`),
+      );
     }
     if (o['@type'] === EXT_AUTHZ_TYPE && isObj(o.http_service) && isObj(o.http_service.server_uri)) {
       cluster(o.http_service.server_uri.cluster, `${path}.http_service.server_uri.cluster`);
@@ -103,6 +96,27 @@ export function checkReferences(res: EnvoyResources): Issue[] {
     }
   }
   return issues;
+}
+
+/** Cluster names a virtual host's routes use, by virtual host object (re-read only when it is a new object). */
+const routeRefs = new WeakMap<Obj, Array<{ name: unknown; path: string }>>();
+
+function routeClusterRefs(vh: Obj): Array<{ name: unknown; path: string }> {
+  const cached = routeRefs.get(vh);
+  if (cached) return cached;
+  const refs: Array<{ name: unknown; path: string }> = [];
+  asList(vh.routes).forEach((route, j) => {
+    const action = isObj(route) ? route.route : undefined;
+    if (!isObj(action)) return;
+    const base = `routes[${j}].route`;
+    refs.push({ name: action.cluster, path: `${base}.cluster` });
+    const weighted = isObj(action.weighted_clusters) ? action.weighted_clusters.clusters : undefined;
+    // The reserved invalid-backend share is meant to be missing (Envoy answers it with 500 or 503).
+    asList(weighted).forEach((w, k) => isObj(w) && w.name !== INVALID_BACKEND_CLUSTER && refs.push({ name: w.name, path: `${base}.weighted_clusters.clusters[${k}].name` }));
+    asList(action.request_mirror_policies).forEach((m, k) => isObj(m) && refs.push({ name: m.cluster, path: `${base}.request_mirror_policies[${k}].cluster` }));
+  });
+  routeRefs.set(vh, refs);
+  return refs;
 }
 
 /** Calls `visit` on every object inside `value` (itself included), with its path. */

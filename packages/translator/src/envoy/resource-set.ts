@@ -1,5 +1,5 @@
 // Encoding and cross-checking a translation before it is published.
-import { type EncodedResource, type ResourceSet, encodeResource } from '@tidegate/envoy-api';
+import { type EncodedResource, type ResourceSet, TypeUrl, encodeResourceByParts, encodeResourceCached } from '@tidegate/envoy-api';
 import { type Issue, type Result, fail, ok } from '@tidegate/common';
 import { checkReferences } from './references';
 import { COLLECTIONS, type EnvoyResources, resourceName } from './resources';
@@ -26,7 +26,11 @@ export function buildResourceSet(res: EnvoyResources): Result<ResourceSet> {
         issues.push({ code: 'duplicate-name', path: `${key}[${name}]`, message: `"${name}" appears more than once` });
         return;
       }
-      const encoded = encodeResource(typeUrl, name, resource);
+      // Unchanged objects (the translator reuses them) are not checked or encoded again.
+      const encoded =
+        typeUrl === TypeUrl.RouteConfiguration
+          ? encodeResourceByParts(typeUrl, name, resource as Record<string, unknown>, 'virtual_hosts')
+          : encodeResourceCached(typeUrl, name, resource);
       if (encoded.ok) byName.set(name, encoded.value);
       else issues.push(...encoded.issues.map((issue) => relocate(issue, key, name)));
     });

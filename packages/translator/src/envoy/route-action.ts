@@ -20,7 +20,7 @@ export function forwardFields(r: Route, action: ForwardAction, target: RouteTarg
   if (backends.length === 0) return target === 'envoy' ? { direct_response: { status: 500 } } : undefined;
   // Proxyless clients never see the invalid share: they would wait for a cluster that never comes.
   const invalidWeight = target === 'envoy' ? Math.floor(action.invalidWeight ?? 0) : 0;
-  const out: EnvoyObject = clusterSpecifier(backends, invalidWeight);
+  const out: EnvoyObject = clusterSpecifier(backends, invalidWeight, action.invalidStatus ?? 500);
   if (target === 'envoy') Object.assign(out, rewriteFields(r.rewrite, r.match, r.hostRewrite));
   Object.assign(out, timeoutFields(r.timeoutMs, target));
   if (target === 'envoy' && r.idleTimeoutMs !== undefined) out.idle_timeout = duration(r.idleTimeoutMs);
@@ -39,12 +39,16 @@ export function forwardFields(r: Route, action: ForwardAction, target: RouteTarg
   return { route: out };
 }
 
+/** Envoy's `cluster_not_found_response_code` for each status an invalid share may answer. */
+const NOT_FOUND_CODE: Record<500 | 503, string> = { 500: 'INTERNAL_SERVER_ERROR', 503: 'SERVICE_UNAVAILABLE' };
+
 /**
  * One backend without its own header changes is a plain `cluster`; anything else is weighted.
  * An invalid share is a weighted entry naming a cluster that is never defined: Envoy answers
- * the requests it picks with `cluster_not_found_response_code` (500).
+ * the requests it picks with `cluster_not_found_response_code` (500, or 503 which a gRPC
+ * request receives as a trailers-only `grpc-status: 14` UNAVAILABLE local reply).
  */
-function clusterSpecifier(backends: WeightedBackend[], invalidWeight: number): EnvoyObject {
+function clusterSpecifier(backends: WeightedBackend[], invalidWeight: number, invalidStatus: 500 | 503): EnvoyObject {
   const only = backends.length === 1 ? backends[0] : undefined;
   if (only && !only.requestHeaders && !only.responseHeaders && invalidWeight <= 0) return { cluster: only.backend };
   const clusters: EnvoyObject[] = backends.map((b) => ({
@@ -54,7 +58,7 @@ function clusterSpecifier(backends: WeightedBackend[], invalidWeight: number): E
   }));
   if (invalidWeight <= 0) return { weighted_clusters: { clusters } };
   clusters.push({ name: INVALID_BACKEND_CLUSTER, weight: { value: invalidWeight } });
-  return { weighted_clusters: { clusters }, cluster_not_found_response_code: 'INTERNAL_SERVER_ERROR' };
+  return { weighted_clusters: { clusters }, cluster_not_found_response_code: NOT_FOUND_CODE[invalidStatus] };
 }
 
 /**

@@ -1,5 +1,5 @@
 // One Route: its match, one action (forward / redirect / direct response), headers, and the
-// per-route settings of HTTP filters (CORS, limits, access control, auth, error pages).
+// per-route settings of HTTP filters (CORS, limits, access control, auth, error pages, transcoding, sessions).
 import type { Route } from '@tidegate/ir';
 import { basicAuthPerFilterConfig } from './basic-auth';
 import { bodyLimitPerFilterConfig } from './body-limit';
@@ -8,9 +8,11 @@ import { customErrorsPerFilterConfig } from './custom-errors';
 import { directResponseAction, directResponseHeaders } from './direct-response';
 import type { EnvoyObject, RouteTarget } from './envoy-object';
 import { externalAuthPerFilterConfig } from './external-auth';
+import { grpcJsonTranscoderPerFilterConfig } from './grpc-json-transcoder';
 import { headerMutationFields } from './header-mutation';
 import { ipAccessPerFilterConfig } from './ip-access';
 import { rateLimitPerFilterConfig } from './rate-limit';
+import { sessionPersistencePerFilterConfig } from './session-persistence';
 import { redirectAction } from './redirect';
 import { forwardFields } from './route-action';
 import { routeMatch } from './route-match';
@@ -28,6 +30,8 @@ const PER_FILTER: ReadonlyArray<(r: Route) => EnvoyObject | undefined> = [
   basicAuthPerFilterConfig,
   externalAuthPerFilterConfig,
   bodyLimitPerFilterConfig,
+  sessionPersistencePerFilterConfig,
+  grpcJsonTranscoderPerFilterConfig,
 ];
 
 /**

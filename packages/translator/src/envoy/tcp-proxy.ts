@@ -6,7 +6,10 @@ import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import { listenerFilters } from './listener-filters';
 import { type CertificateChainPlan, downstreamTransportSocket, planCertificateChains } from './tls';
-import { liveBackends } from './weighted-backends';
+import { INVALID_BACKEND_CLUSTER, liveBackends } from './weighted-backends';
+
+/** Name of the filter chain of a listener without routes, which accepts connections and closes them. */
+export const NO_ROUTES_CHAIN = 'no-routes';
 
 /** A `Listener` with one filter chain per route (or per route and certificate when terminating TLS). */
 export function tcpListener(l: TcpListener): EnvoyObject {
@@ -16,7 +19,7 @@ export function tcpListener(l: TcpListener): EnvoyObject {
   if (filters) listener.listener_filters = filters;
   listener.filter_chains = l.tls ? terminatingChains(l, l.tls) : l.routes.map((r) => passthroughChain(l, r));
   // Envoy refuses a listener without filter chains; with no routes, accept and close.
-  if ((listener.filter_chains as EnvoyObject[]).length === 0) listener.filter_chains = [{ name: 'no-routes', filters: [] }];
+  if ((listener.filter_chains as EnvoyObject[]).length === 0) listener.filter_chains = [{ name: NO_ROUTES_CHAIN, filters: [] }];
   return listener;
 }
 
@@ -77,13 +80,22 @@ function planFor(host: string, plans: CertificateChainPlan[]): CertificateChainP
   return wildcard ?? plans.find((p) => p.serverNames.length === 0) ?? plans[0]!;
 }
 
-/** A route whose backends all have weight 0 gets no filters: Envoy closes such connections. */
+/**
+ * A route whose backends all have weight 0 gets no filters: Envoy closes such connections. An
+ * invalid share is a weighted entry naming the reserved, never-defined cluster: TCP proxy finds
+ * no cluster for the connections it picks and closes them.
+ */
 function tcpProxyFilters(l: TcpListener, r: TcpRoute): EnvoyObject[] {
   const backends = liveBackends(r.backends);
   if (backends.length === 0) return [];
+  const invalidWeight = Math.floor(r.invalidWeight ?? 0);
   const proxy: EnvoyObject = { stat_prefix: `${l.name}.${r.name}` };
-  const only = backends.length === 1 ? backends[0] : undefined;
+  const only = backends.length === 1 && invalidWeight <= 0 ? backends[0] : undefined;
   if (only) proxy.cluster = only.backend;
-  else proxy.weighted_clusters = { clusters: backends.map((b) => ({ name: b.backend, weight: b.weight })) };
+  else {
+    const clusters = backends.map((b) => ({ name: b.backend, weight: b.weight }));
+    if (invalidWeight > 0) clusters.push({ name: INVALID_BACKEND_CLUSTER, weight: invalidWeight });
+    proxy.weighted_clusters = { clusters };
+  }
   return [{ name: FilterName.TcpProxy, typed_config: typed(ConfigType.TcpProxy, proxy) }];
 }

@@ -1,9 +1,11 @@
 // IR → Envoy: one proxy group in, its listeners, routes, clusters, endpoints and secrets out.
-import type { GrpcApiListener, ProxyGroup } from '@tidegate/ir';
+import type { Backend, GrpcApiListener, ProxyGroup } from '@tidegate/ir';
 import { backendCluster } from './cluster';
+import type { EnvoyObject } from './envoy-object';
 import { grpcApiListener } from './grpc-api-listener';
 import { httpListener } from './listener';
 import { type EnvoyResources, emptyResources } from './resources';
+import { mergeSharedPorts } from './shared-port';
 import { tcpListener } from './tcp-proxy';
 import { secretResource } from './tls';
 
@@ -14,12 +16,14 @@ import { secretResource } from './tls';
  */
 export function translateProxyGroup(group: ProxyGroup): EnvoyResources {
   const out = emptyResources();
+  const bound: EnvoyObject[] = [];
   for (const l of group.httpListeners) {
     const { listener, routeConfiguration } = httpListener(l);
-    out.listeners.push(listener);
+    bound.push(listener);
     out.routeConfigurations.push(routeConfiguration);
   }
-  for (const l of group.tcpListeners) out.listeners.push(tcpListener(l));
+  for (const l of group.tcpListeners) bound.push(tcpListener(l));
+  out.listeners.push(...mergeSharedPorts(bound));
   for (const g of group.grpcApiListeners) {
     const { listener, routeConfiguration } = grpcApiListener(g);
     out.listeners.push(listener);
@@ -27,7 +31,7 @@ export function translateProxyGroup(group: ProxyGroup): EnvoyResources {
   }
   const proxyless = backendsOf(group.grpcApiListeners);
   for (const b of group.backends) {
-    const { cluster, loadAssignment } = backendCluster(b, { proxyless: proxyless.has(b.name) });
+    const { cluster, loadAssignment } = backendClusterOnce(b, proxyless.has(b.name));
     out.clusters.push(cluster);
     if (loadAssignment) out.clusterLoadAssignments.push(loadAssignment);
   }
@@ -46,4 +50,15 @@ function backendsOf(listeners: GrpcApiListener[]): Set<string> {
     }
   }
   return names;
+}
+
+/** Clusters by IR backend (see route-config.ts: unchanged IR comes back as the same objects, so it is re-encoded never). */
+const clusters = new WeakMap<Backend, Map<boolean, ReturnType<typeof backendCluster>>>();
+
+function backendClusterOnce(b: Backend, proxyless: boolean): ReturnType<typeof backendCluster> {
+  let byMode = clusters.get(b);
+  if (!byMode) clusters.set(b, (byMode = new Map()));
+  let out = byMode.get(proxyless);
+  if (!out) byMode.set(proxyless, (out = backendCluster(b, { proxyless })));
+  return out;
 }

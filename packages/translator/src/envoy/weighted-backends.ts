@@ -8,6 +8,7 @@ export function liveBackends(list: WeightedBackend[]): WeightedBackend[] {
 
 /**
  * Cluster name of the share of traffic meant for an invalid backend. It is never defined (a
- * backend may not take this name), so Envoy answers that share with 500.
+ * backend may not take this name), so Envoy answers that share with an error status (HTTP) or
+ * closes the connection (TCP proxy: "no route").
  */
 export const INVALID_BACKEND_CLUSTER = 'tidegate.invalid-backend';

@@ -1,8 +1,9 @@
-// GatewayClass: only classes naming Tidegate's controller are ours; they are Accepted.
+// GatewayClass: only classes naming Tidegate's controller are ours; they are Accepted and list the supported features.
 import { z } from 'zod';
 import type { ObjectStatus } from '@tidegate/common';
 import { condition, defineKind, type ResourceIndex } from '../resources';
 import { GATEWAY_GROUP } from './constants';
+import { supportedFeatures } from './supported-features';
 
 export const GatewayClassKind = defineKind({
   group: GATEWAY_GROUP,
@@ -20,7 +21,7 @@ export const GatewayClassKind = defineKind({
   }),
 });
 
-/** Names of the GatewayClasses this controller owns, with their status. */
+/** Names of the GatewayClasses this controller owns, with their status (Accepted, `supportedFeatures`). */
 export function translateGatewayClasses(index: ResourceIndex, controllerName: string): { ours: Set<string>; statuses: ObjectStatus[] } {
   const ours = new Set<string>();
   const statuses: ObjectStatus[] = [];
@@ -30,7 +31,11 @@ export function translateGatewayClasses(index: ResourceIndex, controllerName: st
     statuses.push({
       kind: gc.ref.kind,
       name: gc.name,
-      status: { conditions: [condition('Accepted', true, 'Accepted', 'GatewayClass is accepted by Tidegate', gc.generation)] },
+      status: {
+        conditions: [condition('Accepted', true, 'Accepted', 'GatewayClass is accepted by Tidegate', gc.generation)],
+        // Gateway API asks for the list once the class is Accepted.
+        supportedFeatures: supportedFeatures(),
+      },
     });
   }
   return { ours, statuses };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineKind, durationMs } from '../resources';
 import { TIDEGATE_GROUP } from './constants';
+import { grpcJsonTranscoderSchema } from './grpc-json-transcoder';
 
 export const HTTPRouteFilterKind = defineKind({
   group: TIDEGATE_GROUP,
@@ -29,8 +30,11 @@ export const HTTPRouteFilterKind = defineKind({
             maxAge: z.union([z.number().int().nonnegative(), durationMs.transform((ms) => Math.floor(ms / 1000))]).optional(),
           })
           .optional(),
+        grpcJsonTranscoder: grpcJsonTranscoderSchema.optional(),
       })
-      .refine((s) => s.directResponse || s.regexRewrite || s.cors, { message: 'set at least one of directResponse, regexRewrite, cors' }),
+      .refine((s) => s.directResponse || s.regexRewrite || s.cors || s.grpcJsonTranscoder, {
+        message: 'set at least one of directResponse, regexRewrite, cors, grpcJsonTranscoder',
+      }),
   }),
 });
 

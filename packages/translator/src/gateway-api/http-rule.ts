@@ -1,4 +1,5 @@
-// What HTTPRoute adds to rule translation: path/header/query/method matches, HTTP precedence, timeouts and retry.
+// What HTTPRoute adds to rule translation: path/header/query/method matches, HTTP precedence, timeouts and retry,
+// session persistence.
 import { HTTP_FILTERS } from './filters';
 import { toRouteMatch } from './http-match';
 import type { HttpRouteRuleSpec } from './http-route-schema';
@@ -12,6 +13,7 @@ export const HTTP_RULES: RuleKind<HttpRouteRuleSpec> = {
   filters: HTTP_FILTERS,
   resolve: {},
   noBackendStatus: 500,
+  sessionPersistence: true,
   matches(rule, route, i) {
     const matches = rule.matches?.length ? rule.matches : [undefined];
     return matches.map((m, j): MatchOutcome => {

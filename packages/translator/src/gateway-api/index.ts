@@ -1,4 +1,5 @@
 // Public API of the Gateway API translator.
 export { translateGatewayApi, GATEWAY_API_KINDS } from './translate';
 export type { TranslateOptions, TranslationResult } from './types';
+export { parseAddressPool, type AddressPool } from './address-pool';
 export type { TranslationError, ObjectRef } from '../resources';

@@ -20,15 +20,18 @@ export interface L4RouteSpec {
 
 interface Resolved {
   backends: WeightedBackend[];
+  /** Summed weight of the backendRefs that could not be resolved: that share of connections is refused. */
+  invalidWeight: number;
   needs: Needs;
 }
 
 /**
  * Translates every route of a layer-4 kind, oldest first (an older route keeps
  * SNI names a younger one also asks for). All rules' backendRefs form one
- * weighted set (layer 4 has nothing to match on); unresolvable ones are left
- * out, and a route with none left refuses connections. TLSRoute on a
- * listener of another protocol is UnsupportedValue, as its spec asks.
+ * weighted set (layer 4 has nothing to match on); an unresolvable one keeps its
+ * weight as the route's `invalidWeight`, so that share of connections is
+ * refused (all of them when none is left), as TCPRoute and TLSRoute ask.
+ * TLSRoute on a listener of another protocol is UnsupportedValue, as its spec asks.
  */
 export function translateL4Routes(ctx: Context, kind: KindSchema<{ spec: L4RouteSpec }>, usesHostnames: boolean): ObjectStatus[] {
   const statuses: ObjectStatus[] = [];
@@ -51,8 +54,9 @@ export function translateL4Routes(ctx: Context, kind: KindSchema<{ spec: L4Route
     const refs = joinProblems(problems);
     const name = `${kind.kind.toLowerCase()}/${res.namespace}/${res.name}`;
     const status = settleRoute(ctx, res, outcomes, refs ? { refs } : {}, (a) => {
-      const { backends, needs } = resolved(a.listener.protocol === 'TLS' && !terminatesTls(a.listener));
+      const { backends, invalidWeight, needs } = resolved(a.listener.protocol === 'TLS' && !terminatesTls(a.listener));
       const route: TcpRoute = { name, backends };
+      if (invalidWeight > 0) route.invalidWeight = invalidWeight;
       const sni = a.hostnames.filter((h) => h !== '*');
       if (usesHostnames && sni.length) route.sniHostnames = sni;
       return a.listener.gateway.builder.addTcpRoute(a.listener, route, needs);
@@ -64,7 +68,7 @@ export function translateL4Routes(ctx: Context, kind: KindSchema<{ spec: L4Route
 
 /** Resolves every backendRef; problems are reported (to `problems` and the sink) only when a list is given. */
 function resolveAll(ctx: Context, res: Resource<{ spec: L4RouteSpec }>, kind: string, passthrough: boolean, problems: Problem[] | undefined): Resolved {
-  const out: Resolved = { backends: [], needs: { backends: [], secrets: [], servicePorts: [] } };
+  const out: Resolved = { backends: [], invalidWeight: 0, needs: { backends: [], secrets: [], servicePorts: [] } };
   res.body.spec.rules.forEach((rule, i) =>
     rule.backendRefs.forEach((ref, k) => {
       if (ref.port !== undefined && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '') {
@@ -72,6 +76,7 @@ function resolveAll(ctx: Context, res: Resource<{ spec: L4RouteSpec }>, kind: st
       }
       const r = resolveBackendRef(ctx, kind, res.namespace, ref, { plainTcp: passthrough });
       if (!r.ok) {
+        out.invalidWeight += ref.weight ?? 1;
         if (!r.unusable && problems) {
           problems.push(r.problem);
           ctx.sink.add(res, `spec.rules[${i}].backendRefs[${k}]`, reasonCode(r.problem.reason), r.problem.message);

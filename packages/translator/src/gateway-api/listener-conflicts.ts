@@ -1,14 +1,18 @@
-// Listeners that cannot share a port: different protocols, or the same hostname twice.
+// Listeners that cannot share a port: different protocols (unless all route by SNI), or the same hostname twice.
 
 import type { ListenerState } from './gateway-state';
 import { hostnameMatches } from './hostnames';
 import { terminatesTls } from './listener';
 
+/** Protocols whose connections are told apart by the TLS SNI name, so they may share a port. */
+const SNI_ROUTED = new Set(['HTTPS', 'TLS']);
+
 /**
  * Marks conflicting listeners. Every listener on a port that mixes protocols is
- * Conflicted (ProtocolConflict); among the rest, listeners sharing a port and a
- * hostname (TCP listeners ignore hostnames, so any two collide) are Conflicted
- * (HostnameConflict). Only accepted listeners take part.
+ * Conflicted (ProtocolConflict), except HTTPS and TLS (Passthrough or Terminate),
+ * which all route by SNI and can share a port; among the rest, listeners sharing a
+ * port and a hostname (TCP listeners ignore hostnames, so any two collide) are
+ * Conflicted (HostnameConflict). Only accepted listeners take part.
  */
 export function markConflicts(listeners: readonly ListenerState[]): ListenerState[] {
   const conflicted: ListenerState[] = [];
@@ -19,10 +23,8 @@ export function markConflicts(listeners: readonly ListenerState[]): ListenerStat
   }
   for (const [port, group] of byPort) {
     const protocols = new Set(group.map((l) => l.protocol));
-    // One port serves one way: TLS listeners cannot mix Passthrough and Terminate either.
-    const tlsModes = new Set(group.filter((l) => l.protocol === 'TLS').map((l) => l.spec.tls?.mode ?? 'Terminate'));
-    if (protocols.size > 1 || tlsModes.size > 1) {
-      const what = protocols.size > 1 ? `protocols ${[...protocols].join(' and ')}` : 'TLS modes Passthrough and Terminate';
+    if (protocols.size > 1 && ![...protocols].every((p) => SNI_ROUTED.has(p))) {
+      const what = `protocols ${[...protocols].join(' and ')}`;
       for (const l of group) {
         l.conflicted = { reason: 'ProtocolConflict', message: `port ${port} is used with ${what}` };
         conflicted.push(l);

@@ -2,7 +2,7 @@
 import type { Backend, GrpcApiListener, HttpListener, ProxyGroup, Route, Secret, TcpListener, TcpRoute, VirtualHost } from '@tidegate/ir';
 import type { Problem } from '../resources';
 import type { ServicePortUse } from './backend-tls-policy';
-import { listenerProgrammed, type ListenerState } from './gateway-state';
+import { listenerProgrammed, listenerUsable, type ListenerState } from './gateway-state';
 import { hostnameMatches } from './hostnames';
 import { terminatesTls } from './listener';
 import { precedenceSortKey, type PrecedenceKey } from './route-precedence';
@@ -73,8 +73,19 @@ export class ProxyGroupBuilder {
     for (const p of needs.servicePorts ?? []) this.ports.set(`${p.namespace}/${p.service}/${p.port}`, p);
   }
 
-  /** A TCP/TLS route; refused when another route already takes the same SNI names (or the catch-all) on that port. */
+  /**
+   * A TCP/TLS route; refused when another route already takes the same SNI names (or the
+   * catch-all) on that port. SNI names a more specific listener of the port covers are left to
+   * that listener (Gateway API listener isolation; also what keeps the names of TLS and HTTPS
+   * listeners sharing a port apart); a route left with none is attached but gets no traffic here.
+   */
   addTcpRoute(listener: ListenerState, route: TcpRoute, needs: Needs): Problem | undefined {
+    if (route.sniHostnames) {
+      const peers = listener.gateway.listeners.filter((l) => l.port === listener.port && listenerUsable(l));
+      const owned = route.sniHostnames.filter((h) => mostSpecificListeners(h, peers).includes(listener));
+      if (owned.length === 0) return undefined;
+      if (owned.length < route.sniHostnames.length) route = { ...route, sniHostnames: owned };
+    }
     const mine = route.sniHostnames ?? [];
     for (const other of this.tcp) {
       if (other.listener.port !== listener.port || other.route.name === route.name) continue;
@@ -108,7 +119,11 @@ export class ProxyGroupBuilder {
     this.policies.set(port, policy);
   }
 
-  /** The ProxyGroup: one IR listener per port of programmed listeners; backends and secrets that are used. */
+  /**
+   * The ProxyGroup: one IR listener per port and family of programmed listeners (HTTP(S), TLS
+   * Passthrough, TLS Terminate, TCP; only the SNI-routed HTTPS and TLS families share a port);
+   * backends and secrets that are used.
+   */
   build(listeners: readonly ListenerState[]): ProxyGroup {
     const backends = new Map<string, Backend>();
     const secrets = new Map<string, Secret>();
@@ -120,20 +135,21 @@ export class ProxyGroupBuilder {
     const byPort = new Map<number, ListenerState[]>();
     for (const l of listeners.filter(listenerProgrammed)) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
     for (const [port, onPort] of [...byPort].sort((a, b) => a[0] - b[0])) {
-      const protocol = (onPort[0] as ListenerState).protocol;
       const policy = this.policies.get(port);
       if (policy) use(policy.needs);
-      if (protocol === 'HTTP' || protocol === 'HTTPS') {
-        const l = this.httpListener(port, protocol, onPort, use);
-        policy?.apply(l);
-        // Settings first, the long list of virtual hosts last: easier to read in dumps and goldens.
-        const { virtualHosts, ...settings } = l;
-        group.httpListeners.push({ ...settings, virtualHosts });
-      } else {
-        const l = this.tcpListener(port, protocol, onPort, use);
-        policy?.apply(l);
-        const { routes, ...settings } = l;
-        group.tcpListeners.push({ ...settings, routes });
+      for (const family of portFamilies(port, onPort)) {
+        if (family.http) {
+          const l = this.httpListener(port, family.protocol, family.listeners, use);
+          policy?.apply(l);
+          // Settings first, the long list of virtual hosts last: easier to read in dumps and goldens.
+          const { virtualHosts, ...settings } = l;
+          group.httpListeners.push({ ...settings, virtualHosts });
+        } else {
+          const l = this.tcpListener(port, family.name, family.listeners, use);
+          policy?.apply(l);
+          const { routes, ...settings } = l;
+          group.tcpListeners.push({ ...settings, routes });
+        }
       }
     }
     // More addresses: the same listeners again (sharing their routes), named after the address.
@@ -182,7 +198,7 @@ export class ProxyGroupBuilder {
       list.push(c);
       byHost.set(c.hostname, list);
     }
-    const hostnames = [...byHost.keys()].sort(compareHosts);
+    const hostnames = [...new Set([...byHost.keys(), ...isolatedHostnames(onPort)])].sort(compareHosts);
     l.virtualHosts = hostnames.map((host): VirtualHost => ({ name: host, domains: [host], routes: this.hostRoutes(host, onPort, byHost).map((r) => withRedirectPort(r, port)) }));
     return l;
   }
@@ -220,7 +236,7 @@ export class ProxyGroupBuilder {
     return routes;
   }
 
-  private tcpListener(port: number, protocol: string, onPort: ListenerState[], use: (n: Needs) => void): TcpListener {
+  private tcpListener(port: number, name: string, onPort: ListenerState[], use: (n: Needs) => void): TcpListener {
     const routes = new Map<string, TcpRoute>();
     for (const c of this.tcp) {
       if (!onPort.includes(c.listener)) continue;
@@ -233,8 +249,8 @@ export class ProxyGroupBuilder {
         for (const h of c.route.sniHostnames) if (!seen.sniHostnames.includes(h)) seen.sniHostnames.push(h);
       }
     }
-    const l: TcpListener = { name: `${protocol.toLowerCase()}-${port}`, address: this.address, port, routes: [...routes.values()] };
-    // TLS listeners in Terminate mode (a port never mixes modes: see listener-conflicts).
+    const l: TcpListener = { name, address: this.address, port, routes: [...routes.values()] };
+    // TLS listeners in Terminate mode (their own family: see portFamilies).
     const certificates = onPort.filter(terminatesTls).flatMap((ls) => ls.certificates);
     if (certificates.length) {
       use({ backends: [], secrets: certificates.map((c) => c.secret) });
@@ -245,6 +261,41 @@ export class ProxyGroupBuilder {
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Listeners of one port that become one IR listener. */
+interface PortFamily {
+  /** HTTP or HTTPS: an IR HttpListener; otherwise a TcpListener. */
+  http: boolean;
+  protocol: string;
+  /** IR listener name, e.g. `https-443`, `tls-8443`. */
+  name: string;
+  listeners: ListenerState[];
+}
+
+/**
+ * Splits a port's listeners by how they are served: HTTP(S), TLS Passthrough, TLS Terminate,
+ * TCP. Only HTTPS and TLS mix on a port (listener-conflicts marks any other mix), each family
+ * becoming its own IR listener on the same address and port, told apart by SNI. Names stay
+ * `<protocol>-<port>`; TLS modes sharing a port are `tls-passthrough-<port>` and `tls-terminate-<port>`.
+ */
+function portFamilies(port: number, onPort: ListenerState[]): PortFamily[] {
+  const families = new Map<string, PortFamily>();
+  for (const l of onPort) {
+    const key = l.protocol === 'TLS' ? (terminatesTls(l) ? 'terminate' : 'passthrough') : l.protocol;
+    let f = families.get(key);
+    if (!f) families.set(key, (f = { http: l.protocol === 'HTTP' || l.protocol === 'HTTPS', protocol: l.protocol, name: `${l.protocol.toLowerCase()}-${port}`, listeners: [] }));
+    f.listeners.push(l);
+  }
+  const passthrough = families.get('passthrough');
+  const terminate = families.get('terminate');
+  if (passthrough && terminate) {
+    passthrough.name = `tls-passthrough-${port}`;
+    terminate.name = `tls-terminate-${port}`;
+  }
+  // HTTP(S) first, then TLS passthrough, TLS terminate, TCP: a stable order for goldens and dumps.
+  const rank = (f: PortFamily) => (f.http ? 0 : f === passthrough ? 1 : f === terminate ? 2 : 3);
+  return [...families.values()].sort((a, b) => rank(a) - rank(b));
+}
 
 /** Whether routes for `pattern` (`*`, `*.x`, or exact) also answer requests for `host`. */
 function hostCovers(pattern: string, host: string): boolean {
@@ -267,6 +318,20 @@ function mostSpecificListeners(host: string, listeners: ListenerState[]): Listen
   };
   const best = Math.max(...listeners.map(rank));
   return listeners.filter((l) => rank(l) === best);
+}
+
+/**
+ * Hostnames of listeners that a broader listener of the same port also covers. Each gets a
+ * virtual host even without routes of its own, so a request for it never falls through to the
+ * broader listener's routes (Gateway API listener isolation: the most specific listener takes it).
+ */
+function isolatedHostnames(onPort: ListenerState[]): string[] {
+  return onPort.flatMap((l) => {
+    const h = l.hostname;
+    if (h === undefined) return [];
+    const broader = onPort.some((o) => o !== l && (o.hostname === undefined || (o.hostname !== h && hostnameMatches(o.hostname, h))));
+    return broader ? [h] : [];
+  });
 }
 
 /** Exact hosts first, then wildcards, `*` last; alphabetical within each. */

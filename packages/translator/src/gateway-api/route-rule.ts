@@ -1,5 +1,5 @@
 // One HTTPRoute or GRPCRoute rule as IR routes: filters, weighted backends (invalid shares answer errors), one route per match.
-import type { HashPolicy, Route, RouteAction, RouteMatch, WeightedBackend } from '@tidegate/ir';
+import type { HashPolicy, Route, RouteAction, RouteMatch, SessionPersistence, WeightedBackend } from '@tidegate/ir';
 import type { Problem, Resource } from '../resources';
 import { resolveBackendRef, type ResolveOptions } from './backend-refs';
 import type { BackendObjectRef } from './common-schema';
@@ -8,13 +8,14 @@ import type { FilterContext, FilterSpec, HttpFilter, RuleDraft } from './filters
 import type { Needs, RouteEntry } from './proxy-group-builder';
 import { reasonCode } from './problems';
 import type { PrecedenceKey } from './route-precedence';
+import { toSessionPersistence, type SessionPersistenceSpec } from './session-persistence';
 
 /** The parts of a rule every HTTP-like route kind has. */
 export interface RuleSpec {
   name?: string | undefined;
   filters?: FilterSpec[] | undefined;
   backendRefs?: Array<BackendObjectRef & { weight?: number | undefined; filters?: FilterSpec[] | undefined }> | undefined;
-  sessionPersistence?: unknown;
+  sessionPersistence?: SessionPersistenceSpec | undefined;
 }
 
 export type MatchOutcome = { ok: true; match: RouteMatch; key: PrecedenceKey } | { ok: false; field: string; message: string };
@@ -31,11 +32,13 @@ export interface RuleKind<R extends RuleSpec> {
    * Status for requests a rule cannot forward because no backendRef resolved:
    * 500 for HTTP; 503 for gRPC, which clients read as UNAVAILABLE.
    */
-  noBackendStatus: number;
+  noBackendStatus: 500 | 503;
   /** The rule's matches as IR matches with their precedence (an absent list means "everything"). */
   matches(rule: R, route: Resource<unknown>, ruleIndex: number): MatchOutcome[];
   /** Settings of forwarding routes only this kind has (HTTPRoute timeouts and retry). */
   forwardSettings?(rule: R): Partial<Route>;
+  /** Whether `sessionPersistence` is honoured (else the rule is dropped as UnsupportedValue). */
+  sessionPersistence?: boolean;
 }
 
 export interface RuleResult {
@@ -63,7 +66,8 @@ export function translateRule<R extends RuleSpec>(ctx: Context, route: Resource<
     if (ref.port !== undefined && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '') {
       result.needs.servicePorts.push({ namespace, service: ref.name, port: ref.port });
     }
-    return resolveBackendRef(ctx, kind.kind, route.namespace, ref, kind.resolve);
+    // A transcoding rule sends gRPC: its backends speak HTTP/2 whatever the route kind.
+    return resolveBackendRef(ctx, kind.kind, route.namespace, ref, draft.grpcJsonTranscoder ? { ...kind.resolve, grpc: true } : kind.resolve);
   };
   const fctx = (filterPath: string): FilterContext => ({
     ctx,
@@ -77,8 +81,12 @@ export function translateRule<R extends RuleSpec>(ctx: Context, route: Resource<
     invalid: (message, field, reason) => invalid(message, `${filterPath.slice(path.length)}${field}`, reason),
   });
 
+  let session: ((match: RouteMatch) => SessionPersistence) | undefined;
   if (rule.sessionPersistence !== undefined) {
-    invalid('sessionPersistence is not supported (Envoy stateful sessions are not in Tidegate yet)', '.sessionPersistence');
+    const r = kind.sessionPersistence ? toSessionPersistence(rule.sessionPersistence) : undefined;
+    if (!r) invalid(`sessionPersistence is not supported on ${kind.kind}`, '.sessionPersistence');
+    else if (!r.ok) invalid(r.message, `.sessionPersistence${r.field}`);
+    else session = r.forMatch;
   }
   applyFilters(rule.filters ?? [], byType, draft, `${path}.filters`, fctx, invalid);
   if (draft.redirect && (draft.rewrite || draft.hostRewrite)) invalid('RequestRedirect and URLRewrite cannot be used in the same rule', '.filters', 'IncompatibleFilters');
@@ -106,6 +114,8 @@ export function translateRule<R extends RuleSpec>(ctx: Context, route: Resource<
       if (kind.forwardSettings) Object.assign(ir, kind.forwardSettings(rule));
       if (draft.mirrors.length) ir.mirrors = draft.mirrors;
       if (hashPolicy.length) ir.hashPolicy = hashPolicy;
+      if (session) ir.sessionPersistence = session(m.match);
+      if (draft.grpcJsonTranscoder) ir.grpcJsonTranscoder = draft.grpcJsonTranscoder;
     }
     if (draft.responseHeaders) ir.responseHeaders = draft.responseHeaders;
     if (draft.cors) ir.cors = draft.cors;
@@ -136,8 +146,9 @@ function applyFilters(
 
 /**
  * Resolved backendRefs with their backend-level filters. An unresolvable one
- * keeps its weight as `invalidWeight`: that share of requests gets a 500, as
- * Gateway API requires, rather than going to the other backends.
+ * keeps its weight as `invalidWeight`: that share of requests fails (500, or
+ * UNAVAILABLE for gRPC), as Gateway API requires, rather than going to the
+ * other backends.
  */
 function resolveBackends(
   ctx: Context,
@@ -180,17 +191,20 @@ function resolveBackends(
 
 /**
  * An unresolvable custom filter answers 500; then a redirect or direct
- * response; else forward to the backends, the invalid share answering 500.
- * When no valid backend has weight the rule answers `noBackendStatus`
- * (Gateway API: 500 for HTTP, UNAVAILABLE for gRPC).
+ * response; else forward to the backends. The invalid share, or every request
+ * when no valid backend has weight, answers `noBackendStatus` (Gateway API:
+ * 500 for HTTP, UNAVAILABLE for gRPC).
  */
-function ruleAction(draft: RuleDraft, backends: WeightedBackend[], invalidWeight: number, noBackendStatus: number): RouteAction {
+function ruleAction(draft: RuleDraft, backends: WeightedBackend[], invalidWeight: number, noBackendStatus: 500 | 503): RouteAction {
   if (draft.broken) return { kind: 'direct', status: 500 };
   if (draft.redirect) return draft.redirect;
   if (draft.direct) return draft.direct;
   // No backend could take a request (none valid, or every valid one weighted 0): all get the error.
   if (backends.every((b) => b.weight === 0)) return { kind: 'direct', status: noBackendStatus };
   const action: RouteAction = { kind: 'forward', backends };
-  if (invalidWeight > 0) action.invalidWeight = invalidWeight;
+  if (invalidWeight > 0) {
+    action.invalidWeight = invalidWeight;
+    if (noBackendStatus !== 500) action.invalidStatus = noBackendStatus;
+  }
   return action;
 }

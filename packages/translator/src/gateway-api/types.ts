@@ -10,6 +10,12 @@ export interface TranslateOptions {
   /** Where listeners bind when a Gateway has no IPAddress in spec.addresses, e.g. `0.0.0.0`. */
   defaultListenAddress: string;
   /**
+   * IPv4 CIDR (e.g. `127.10.0.0/16`): a Gateway that requests no address gets its own one from it
+   * (hashed from namespace/name, so stable) instead of `defaultListenAddress`, so Gateways with the
+   * same ports can each have an Envoy of their own. Absent or not a CIDR: not used.
+   */
+  addressPool?: string;
+  /**
    * Backend kinds other translators resolve (e.g. registry hosts, `networking.istio.io/Hostname`):
    * a backendRef of a resolver's group and kind goes to it instead of being InvalidKind.
    */

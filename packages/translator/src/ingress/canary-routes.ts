@@ -9,8 +9,8 @@ export interface CanaryTarget {
   /** `namespace/name` of the canary Ingress. */
   name: string;
   settings: CanarySettings;
-  /** The canary's Backend name; undefined when its Service cannot be used (its share fails). */
-  backend?: string;
+  /** The canary's Backend names and shares (one Service, or registry hosts); undefined when unusable (its share fails). */
+  backends?: Array<{ backend: string; weight: number }>;
   /** The canary Ingress's own header control: it applies to requests the canary serves. */
   headers?: HeaderSettings;
 }
@@ -40,8 +40,8 @@ export function withCanaries(primary: Route, canaries: CanaryTarget[]): Route[] 
       if (moveHeaders) assignHeaders(r, primaryHeaders.request, primaryHeaders.response);
       return r;
     }
-    if (c.backend === undefined) r.action = { kind: 'direct', status: 503, body: 'canary backend unavailable\n', contentType: 'text/plain' };
-    else r.action = { ...primaryAction, backends: [{ backend: c.backend, weight: 1 }] };
+    if (c.backends === undefined) r.action = { kind: 'direct', status: 503, body: 'canary backend unavailable\n', contentType: 'text/plain' };
+    else r.action = { ...primaryAction, backends: c.backends.map((b) => ({ ...b })) };
     if (moveHeaders) assignHeaders(r, c.headers?.request, c.headers?.response);
     return r;
   };
@@ -89,11 +89,13 @@ function weighted(base: Route, primaryBackends: WeightedBackend[], canaries: Can
   for (const c of weightedCanaries) {
     const w = Math.min(share(c), total - used);
     used += w;
-    if (c.backend === undefined) invalidWeight += w;
+    if (c.backends === undefined) invalidWeight += w;
     else {
-      const wb: WeightedBackend = { backend: c.backend, weight: w };
-      if (primaryHeaders) assignHeaders(wb, c.headers?.request, c.headers?.response);
-      backends.push(wb);
+      for (const part of split(w, c.backends)) {
+        const wb: WeightedBackend = part;
+        if (primaryHeaders) assignHeaders(wb, c.headers?.request, c.headers?.response);
+        backends.push(wb);
+      }
     }
   }
   const rest = total - used;
@@ -107,4 +109,15 @@ function weighted(base: Route, primaryBackends: WeightedBackend[], canaries: Can
   if (primaryBackends.length === 0) invalidWeight += rest;
   if (invalidWeight > 0) action.invalidWeight = (action.invalidWeight ?? 0) + invalidWeight;
   return { ...base, action };
+}
+
+/** `share` split over `parts` by their weights (whole numbers; the last takes the rounding rest). */
+function split(share: number, parts: Array<{ backend: string; weight: number }>): WeightedBackend[] {
+  const sum = parts.reduce((n, p) => n + p.weight, 0);
+  let left = share;
+  return parts.map((p, i) => {
+    const w = i === parts.length - 1 ? left : Math.min(left, sum ? Math.round((p.weight / sum) * share) : 0);
+    left -= w;
+    return { backend: p.backend, weight: w };
+  });
 }

@@ -5,7 +5,7 @@ import { ConfigMapKind } from '../resources/config-map';
 import { readSecretData } from '../resources/secret-data';
 import { ServiceKind, type ErrorSink, type ResourceIndex, type ServiceBackends } from '../resources';
 import type { Lookups } from './annotations/annotation';
-import type { IngressTranslateOptions } from './types';
+import type { IngressTranslateOptions, RegistryHosts } from './types';
 
 export interface IngressContext {
   index: ResourceIndex;
@@ -13,6 +13,8 @@ export interface IngressContext {
   options: IngressTranslateOptions;
   services: ServiceBackends;
   lookups: Lookups;
+  /** Registry hosts for McpBridge resource backends. */
+  registries: RegistryHosts;
 }
 
 type BackendLookup = { ok: true; backend: Backend; secrets: Secret[] } | { ok: false; message: string };

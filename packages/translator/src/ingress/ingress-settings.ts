@@ -30,9 +30,11 @@ export function parseIngress(res: IngressResource, ctx: IngressContext): ParsedI
   const remarks = new Map<string, { text: string[]; partly: boolean }>();
   const parsed: ParsedIngress = { res, settings: new Map(), needs: { backends: [], secrets: [] }, findings: [], annotationProblems: [] };
   const describe = (key: string) => `Ingress ${res.namespace}/${res.name}: ${key}=${JSON.stringify(annotations[key] ?? '')}`;
+  const spec = res.body.spec ?? {};
   const gctx: GroupContext = {
     namespace: res.namespace,
     name: res.name,
+    backends: [...(spec.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend)), ...(spec.defaultBackend ? [spec.defaultBackend] : [])],
     lookups: ctx.lookups,
     invalid(key, message) {
       if (invalid.has(key)) return;

@@ -50,4 +50,16 @@ describe('migrationReport', () => {
     expect(r.text).toContain('not supported    spec.rules[0].http.paths[0]: resource backends (Bucket b) are not supported');
     expect(r.text).toContain('; 1 other problem');
   });
+
+  it('counts higress.io/destination with an McpBridge resource backend as supported, even without the McpBridge in the files', () => {
+    const registry = ingress('a', { 'higress.io/destination': '30% a.static\n70% orders.DEFAULT-GROUP.public.nacos:8080' }, 'higress');
+    (registry.object.spec as { rules: Array<{ http: { paths: Array<{ backend: unknown }> } }> }).rules[0]!.http.paths[0]!.backend = {
+      resource: { apiGroup: 'networking.higress.io', kind: 'McpBridge', name: 'default' },
+    };
+    const r = migrationReport([registry]);
+    expect(r.counts).toMatchObject({ annotations: 1, supported: 1, problems: 0 });
+    expect(r.exitCode).toBe(0);
+    const bad = migrationReport([ingress('b', { 'higress.io/destination': '30% a.static\n30% b.static' })]);
+    expect(bad.text).toMatch(/invalid value +higress.io\/destination=.*weights add up to 60%, not 100%/);
+  });
 });

@@ -8,6 +8,7 @@ import {
   byAge,
   EndpointSliceKind,
   ErrorSink,
+  type TranslationError,
   ResourceIndex,
   SecretKind,
   ServiceBackends,
@@ -15,6 +16,7 @@ import {
   type KindSchema,
 } from '../resources';
 import { ConfigMapKind } from '../resources/config-map';
+import { translateRegistries } from '../registry';
 import { canaryGroup } from './annotations/canary';
 import { fallbackGroup } from './annotations/fallback';
 import { headersGroup } from './annotations/headers';
@@ -47,6 +49,9 @@ export const INGRESS_KINDS: ReadonlyArray<KindSchema<unknown>> = [
   BackendPolicyKind,
 ];
 
+/** Annotation groups with listener-wide settings (few: checked for every Ingress on every translation). */
+const LISTENER_GROUPS = ANNOTATION_GROUPS.filter((g) => g.listener);
+
 /** One host+path an Ingress won, with the canaries that joined it. */
 interface Claim {
   entry: PathEntry;
@@ -72,26 +77,48 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
   const index = new ResourceIndex(objects, INGRESS_KINDS, sink);
   // BackendPolicy problems are reported by the Gateway API translator, which owns that kind.
   const services = new ServiceBackends(index, new BackendPolicies(index, new ErrorSink()));
-  const ctx: IngressContext = { index, sink, options, services, lookups: createLookups(index, services) };
+  // McpBridges' own mistakes are the registry translator's to report.
+  const registries = options.registries ?? translateRegistries(objects).catalog;
+  const ctx: IngressContext = { index, sink, options, services, lookups: createLookups(index, services), registries };
+  const cache = options.cache;
+  cache?.begin(objects, options);
   const parsed = ourIngresses(index, options)
     .sort(byAge)
-    .map((r) => parseIngress(r, ctx));
+    .map((r) => (cache ? cache.parse(r.object, ctx, (c) => parseIngress(r, c)) : parseIngress(r, ctx)));
   const outcomes = new Map<ParsedIngress, IngressOutcome>(parsed.map((p) => [p, { parsed: p, paths: 0, served: 0, notServed: [], unresolved: [] }]));
   const outcome = (p: ParsedIngress) => outcomes.get(p) as IngressOutcome;
 
+  // Paths only compete with paths of the same host: each host is translated on its own
+  // (and, with a cache, only when one of its entries changed).
   const primaries: PathEntry[] = [];
-  const canaries: PathEntry[] = [];
+  const hosts = new Map<string, HostEntries>();
   for (const p of parsed) {
-    const entries = pathEntries(p, ctx);
+    const entries = cache ? cache.pathEntries(p, ctx, (c) => pathEntries(p, c)) : pathEntries(p, ctx);
     outcome(p).paths += entries.filter((e) => !e.fallback).length;
-    (settingsOf(p, canaryGroup) ? canaries : primaries).push(...entries);
+    const canary = settingsOf(p, canaryGroup) !== undefined;
+    if (!canary) primaries.push(...entries);
+    for (const e of entries) {
+      let h = hosts.get(e.host);
+      if (!h) hosts.set(e.host, (h = { primaries: [], canaries: [] }));
+      (canary ? h.canaries : h.primaries).push(e);
+    }
   }
-  const regexHosts = new Set(primaries.filter((e) => enforcesRegex(settingsOf(e.ingress, rewriteGroup))).map((e) => e.host));
-  const claims = claimPaths(primaries, regexHosts, ctx, outcome);
-  attachCanaries(canaries, claims, regexHosts, ctx, outcome);
-
   const needs: Needs = { backends: new Map(), secrets: new Map() };
-  for (const claim of claims) claim.routes = claimRoutes(claim, ctx, outcome, needs);
+  const hostResults = new Map<string, HostResult>();
+  for (const [host, h] of hosts) {
+    const result = cache ? cache.host(host, h.primaries, h.canaries, () => translateHost(h, ctx)) : translateHost(h, ctx);
+    hostResults.set(host, result);
+    sink.errors.push(...result.errors);
+    for (const [p, d] of result.outcomes) {
+      const o = outcome(p);
+      o.served += d.served;
+      o.notServed.push(...d.notServed);
+      o.unresolved.push(...d.unresolved);
+    }
+    for (const [name, b] of result.needs.backends) needs.backends.set(name, b);
+    for (const [name, sec] of result.needs.secrets) needs.secrets.set(name, sec);
+  }
+  cache?.end();
   const certs = ingressCertificates(parsed, ctx, (p, message) => outcome(p).unresolved.push(message));
   const appRoots = appRootRoutes(parsed, primaries, ctx);
 
@@ -104,7 +131,7 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
       for (const s of p.needs.secrets) if (!needs.secrets.has(s.name)) needs.secrets.set(s.name, s);
     }
     for (const s of certs.secrets) needs.secrets.set(s.name, s);
-    const group = buildGroup(claims, appRoots, certs, contributed, needs, options);
+    const group = buildGroup(hostResults, appRoots, certs, contributed, needs, options);
     const valid = validateProxyGroup(group);
     if (valid.ok) proxyGroups.push(group);
     else {
@@ -122,6 +149,41 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
       .flatMap((p) => p.findings)
       .sort((a, b) => byName(a.ingress, b.ingress) || compare(a.annotation, b.annotation)),
   };
+}
+
+/** One host's path entries, in translation order (oldest Ingress first). */
+interface HostEntries {
+  primaries: PathEntry[];
+  canaries: PathEntry[];
+}
+
+/** What translating one host gave: its claims with routes, and the effects to apply. */
+interface HostResult {
+  /** In route order (see compareClaims). */
+  claims: Claim[];
+  errors: TranslationError[];
+  outcomes: Map<ParsedIngress, IngressOutcome>;
+  needs: Needs;
+  /** The host's virtual hosts, kept while what else they depend on (app-root, TLS redirects) is the same. */
+  vhosts?: { key: string; http: VirtualHost; https: VirtualHost };
+}
+
+/** Claims, canaries and routes of one host; errors and outcomes are collected, not applied. */
+function translateHost(h: HostEntries, ctx: IngressContext): HostResult {
+  const sink = new ErrorSink();
+  const local: IngressContext = { ...ctx, sink };
+  const outcomes = new Map<ParsedIngress, IngressOutcome>();
+  const outcome = (p: ParsedIngress): IngressOutcome => {
+    let o = outcomes.get(p);
+    if (!o) outcomes.set(p, (o = { parsed: p, paths: 0, served: 0, notServed: [], unresolved: [] }));
+    return o;
+  };
+  const regexHosts = new Set(h.primaries.filter((e) => enforcesRegex(settingsOf(e.ingress, rewriteGroup))).map((e) => e.host));
+  const claims = claimPaths(h.primaries, regexHosts, local, outcome);
+  attachCanaries(h.canaries, claims, regexHosts, local, outcome);
+  const needs: Needs = { backends: new Map(), secrets: new Map() };
+  for (const claim of claims) claim.routes = claimRoutes(claim, local, outcome, needs);
+  return { claims: claims.sort(compareClaims), errors: sink.errors, outcomes, needs };
 }
 
 /** Each host+path goes to the oldest Ingress claiming it; later claimants are told why not. */
@@ -192,12 +254,14 @@ function claimRoutes(claim: Claim, ctx: IngressContext, outcome: (p: ParsedIngre
     ctx.sink.add(p.res, b.field, b.code, b.message);
     outcome(p).unresolved.push(b.message);
     if (claim.canaries.length === 0) route.action = { kind: 'direct', status: 503, body: 'no backend\n', contentType: 'text/plain' };
-  } else {
+  } else if (b.empty && fallback) {
     // ingress-nginx sends requests for a Service without ready endpoints to default-backend.
-    const backend = b.empty && fallback ? fallback : b.backend;
-    route.action = { kind: 'forward', backends: [{ backend: backend.name, weight: 1 }] };
-    needs.backends.set(backend.name, backend);
-    if (backend === b.backend) for (const s of b.secrets) needs.secrets.set(s.name, s);
+    route.action = { kind: 'forward', backends: [{ backend: fallback.name, weight: 1 }] };
+    needs.backends.set(fallback.name, fallback);
+  } else {
+    route.action = { kind: 'forward', backends: b.backends.map((wb) => ({ backend: wb.backend.name, weight: wb.weight })) };
+    for (const wb of b.backends) needs.backends.set(wb.backend.name, wb.backend);
+    for (const s of b.secrets) needs.secrets.set(s.name, s);
   }
   if (route.action.kind === 'forward') applyRouteDefaults(route);
   const rc = { path: entry.path, pathType: entry.pathType, regex: claim.match.regex };
@@ -211,8 +275,8 @@ function claimRoutes(claim: Claim, ctx: IngressContext, outcome: (p: ParsedIngre
     const headers = settingsOf(c.ingress, headersGroup);
     if (headers) target.headers = headers;
     if (cr.ok) {
-      target.backend = cr.backend.name;
-      needs.backends.set(cr.backend.name, cr.backend);
+      target.backends = cr.backends.map((wb) => ({ backend: wb.backend.name, weight: wb.weight }));
+      for (const wb of cr.backends) needs.backends.set(wb.backend.name, wb.backend);
       for (const s of cr.secrets) needs.secrets.set(s.name, s);
     } else {
       ctx.sink.add(c.ingress.res, cr.field, cr.code, cr.message);
@@ -249,35 +313,36 @@ function appRootRoutes(parsed: ParsedIngress[], primaries: PathEntry[], ctx: Ing
   return out;
 }
 
-function buildGroup(claims: Claim[], appRoots: Map<string, Route>, certs: IngressCertificates, contributed: ParsedIngress[], needs: Needs, options: IngressTranslateOptions): ProxyGroup {
+function buildGroup(hostResults: Map<string, HostResult>, appRoots: Map<string, Route>, certs: IngressCertificates, contributed: ParsedIngress[], needs: Needs, options: IngressTranslateOptions): ProxyGroup {
   const { gateway } = options;
-  const byHost = new Map<string, Claim[]>();
-  for (const c of claims) {
-    const list = byHost.get(c.entry.host);
-    if (list) list.push(c);
-    else byHost.set(c.entry.host, [c]);
-  }
-  for (const list of byHost.values()) list.sort(compareClaims);
-  const hosts = [...new Set([...byHost.keys(), ...appRoots.keys()])].sort(compareHosts);
+  const hosts = [...new Set([...hostResults.keys(), ...appRoots.keys()])].filter((h) => appRoots.has(h) || hostResults.get(h)?.claims.length).sort(compareHosts);
   const vhost = (host: string, routes: Route[]): VirtualHost => ({ name: host, domains: [host], routes });
   const httpHosts: VirtualHost[] = [];
   const httpsHosts: VirtualHost[] = [];
   for (const host of hosts) {
     const root = appRoots.get(host);
-    const list = byHost.get(host) ?? [];
-    const secure = [...(root ? [root] : []), ...list.flatMap((c) => c.routes)];
-    const plain = [...(root ? [root] : []), ...list.flatMap((c) => (redirectsToHttps(c, host, certs) ? [httpsRedirect(c.routes[c.routes.length - 1] as Route, gateway.httpsPort)] : c.routes))];
-    httpHosts.push(vhost(host, plain));
-    httpsHosts.push(vhost(host, secure));
+    const result = hostResults.get(host);
+    const list = result?.claims ?? [];
+    const redirects = list.map((c) => redirectsToHttps(c, host, certs));
+    const key = JSON.stringify([root ?? null, redirects, gateway.httpsPort]);
+    let built = result?.vhosts;
+    if (!built || built.key !== key) {
+      const secure = [...(root ? [root] : []), ...list.flatMap((c) => c.routes)];
+      const plain = [...(root ? [root] : []), ...list.flatMap((c, i) => (redirects[i] ? [httpsRedirect(c.routes[c.routes.length - 1] as Route, gateway.httpsPort)] : c.routes))];
+      built = { key, http: vhost(host, plain), https: vhost(host, secure) };
+      if (result) result.vhosts = built;
+    }
+    httpHosts.push(built.http);
+    httpsHosts.push(built.https);
   }
   const listeners: HttpListener[] = [{ name: 'http', address: gateway.address, port: gateway.httpPort, virtualHosts: httpHosts }];
   if (certs.refs.length) {
     listeners.push({ name: 'https', address: gateway.address, port: gateway.httpsPort, tls: { certificates: certs.refs }, virtualHosts: httpsHosts });
   }
   for (const p of contributed) {
-    for (const group of ANNOTATION_GROUPS) {
+    for (const group of LISTENER_GROUPS) {
       const s = p.settings.get(group);
-      if (s !== undefined && group.listener) for (const l of listeners) group.listener(s, l);
+      if (s !== undefined) for (const l of listeners) group.listener?.(s, l);
     }
   }
   return {

@@ -1,7 +1,16 @@
 // Inputs and outputs of the Ingress translator.
+import type { IngressTranslationCache } from './translation-cache';
 import type { ObjectStatus } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
-import type { TranslationError } from '../resources';
+import type { BackendResolution, TranslationError } from '../resources';
+
+/** Registry hosts (Higress McpBridge) that `higress.io/destination` names; `RegistryCatalog` is one. */
+export interface RegistryHosts {
+  /** Whether a valid McpBridge of this name exists (in any namespace). */
+  hasBridge(name: string): boolean;
+  /** The backend of a registry host (`port`: that port only; absent: the service's own). */
+  resolve(host: string, port?: number): BackendResolution;
+}
 
 /** The IngressClass `spec.controller` value that marks a class as Tidegate's. */
 export const INGRESS_CONTROLLER_NAME = 'tidegate.io/ingress-controller';
@@ -24,6 +33,13 @@ export interface IngressTranslateOptions {
   publishAddress?: string;
   /** Treat every Ingress as ours whatever its class (the migration report reads other controllers' Ingresses). */
   allClasses?: boolean;
+  /**
+   * The registry hosts McpBridge resource backends route to (the control plane passes its
+   * registry translation's catalog). Absent: built from the McpBridges among the objects.
+   */
+  registries?: RegistryHosts;
+  /** Memory between translations (a control plane keeps one); absent: translate from scratch. */
+  cache?: IngressTranslationCache;
 }
 
 /** How well Tidegate covers an annotation. */

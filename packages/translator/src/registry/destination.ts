@@ -13,7 +13,9 @@ export type DestinationResult = { ok: true; destinations: Destination[] } | { ok
 
 /**
  * Parses `higress.io/destination`. A single line may leave out the weight (100%); with several
- * lines each needs `<n>%` and they must add up to 100, as Higress requires.
+ * lines each needs a whole `<n>%` and they must add up to 100 (Higress's rule; its newer
+ * releases only warn and use the sum as the total). Higress's optional third word, an Istio
+ * subset, is rejected: Tidegate has no subsets.
  */
 export function parseDestinationAnnotation(text: string): DestinationResult {
   const lines = text
@@ -23,7 +25,8 @@ export function parseDestinationAnnotation(text: string): DestinationResult {
   if (lines.length === 0) return { ok: false, message: 'higress.io/destination is empty' };
   const destinations: Destination[] = [];
   for (const line of lines) {
-    const m = /^(?:(\d{1,3}(?:\.\d+)?)%\s+)?(\S+)$/.exec(line);
+    const m = /^(?:(\d{1,3})%\s+)?(\S+)(?:\s+(\S+))?$/.exec(line);
+    if (m?.[3] !== undefined) return { ok: false, message: `"${line}" is not "[weight%] host[:port]": Higress subsets ("${m[3]}") are not supported` };
     const target = m ? parseHostPort(m[2]!) : undefined;
     if (!m || !target) return { ok: false, message: `"${line}" is not "[weight%] host[:port]"` };
     if (m[1] === undefined && lines.length > 1) return { ok: false, message: `"${line}" needs a weight ("30% ${line}"): there are several destinations` };
@@ -31,6 +34,6 @@ export function parseDestinationAnnotation(text: string): DestinationResult {
     destinations.push(target.port === undefined ? { host: target.host, weight } : { host: target.host, port: target.port, weight });
   }
   const total = destinations.reduce((sum, d) => sum + d.weight, 0);
-  if (Math.abs(total - 100) > 1e-9) return { ok: false, message: `destination weights add up to ${total}%, not 100%` };
+  if (total !== 100) return { ok: false, message: `destination weights add up to ${total}%, not 100%` };
   return { ok: true, destinations };
 }

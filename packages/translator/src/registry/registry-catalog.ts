@@ -13,6 +13,18 @@ export type RegistryServiceEntry =
 export class RegistryCatalog {
   private readonly entries = new Map<string, RegistryServiceEntry>();
   private readonly built = new Map<string, BackendResolution>();
+  /** Names of valid McpBridges (an Ingress resource backend names one without a namespace). */
+  private readonly bridges = new Set<string>();
+
+  /** Records a valid McpBridge (any namespace). */
+  addBridge(name: string): void {
+    this.bridges.add(name);
+  }
+
+  /** Whether a valid McpBridge of this name exists in some namespace. */
+  hasBridge(name: string): boolean {
+    return this.bridges.has(name);
+  }
 
   /** Adds an entry; false (and no change) when the host name is taken. */
   add(entry: RegistryServiceEntry): boolean {

@@ -87,6 +87,12 @@ describe('catalog resolution', () => {
     expect(catalog.resolve('nope.DEFAULT-GROUP.public.nacos').ok).toBe(false);
   });
 
+  it('knows the valid McpBridges by name, whatever their namespace', () => {
+    const catalog = catalogOf(bridge, service);
+    expect(catalog.hasBridge('default')).toBe(true);
+    expect(catalog.hasBridge('higress-system')).toBe(false);
+  });
+
   it('the backendRef resolver claims networking.istio.io/Hostname and rejects a namespace', () => {
     const resolver = registryBackendRefResolver(catalogOf(bridge, service));
     expect([resolver.group, resolver.kind]).toEqual(['networking.istio.io', 'Hostname']);
@@ -122,6 +128,12 @@ describe('higress.io/destination', () => {
     expect(parseDestinationAnnotation('a.static\nb.static')).toMatchObject({ ok: false, message: expect.stringContaining('needs a weight') });
     expect(parseDestinationAnnotation('30% a.static\n30% b.static')).toEqual({ ok: false, message: 'destination weights add up to 60%, not 100%' });
     expect(parseDestinationAnnotation('30 % a.static')).toMatchObject({ ok: false });
+    // Whole percentages only (as Higress), and no Istio subsets.
+    expect(parseDestinationAnnotation('30.5% a.static\n69.5% b.static')).toMatchObject({ ok: false });
+    expect(parseDestinationAnnotation('100% a.static:80 v1')).toEqual({
+      ok: false,
+      message: '"100% a.static:80 v1" is not "[weight%] host[:port]": Higress subsets ("v1") are not supported',
+    });
     expect(parseDestinationAnnotation('  ')).toEqual({ ok: false, message: 'higress.io/destination is empty' });
   });
 });

@@ -40,6 +40,7 @@ export function translateRegistries(objects: readonly SourcedObject[]): Registry
   };
   const reading = readBridges(index, readSecret, sink);
   const catalog = new RegistryCatalog();
+  for (const bridge of index.list(McpBridgeKind)) catalog.addBridge(bridge.name);
   const conflicts = new Map<string, number>();
   const conflict = (registryKey: string, host: string, at: Parameters<ErrorSink['add']>[0]) => {
     const n = (conflicts.get(registryKey) ?? 0) + 1;

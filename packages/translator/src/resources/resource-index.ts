@@ -59,8 +59,14 @@ export class ResourceIndex {
       this.valid.set(k, new Map());
       this.invalid.set(k, new Set());
     }
-    const sorted = [...objects].sort((a, b) => compareObjects(a.object, b.object));
-    for (const sourced of sorted) this.add(sourced, byKind, sink);
+    // Only the kinds this index reads are sorted and checked: translators see every object.
+    const ours = objects.filter((o) => byKind.has(keysOf(o.object).kind));
+    const sorted = ours.sort((a, b) => {
+      const ka = keysOf(a.object).order;
+      const kb = keysOf(b.object).order;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    for (const o of sorted) this.add(o, byKind, sink);
   }
 
   /** Valid objects of a kind, sorted by namespace then name. */
@@ -83,15 +89,16 @@ export class ResourceIndex {
 
   private add(sourced: SourcedObject, kinds: Map<string, KindSchema<unknown>>, sink: ErrorSink): void {
     const { object, source } = sourced;
-    const [group, version] = splitApiVersion(object.apiVersion);
-    const def = kinds.get(kindKey(group, object.kind));
+    const keys = keysOf(object);
+    const def = kinds.get(keys.kind);
     if (!def) return;
+    const { group, version } = keys;
     const name = object.metadata?.name;
     const namespace = def.clusterScoped ? '' : (object.metadata?.namespace ?? 'default');
     const ref: ObjectRef = def.clusterScoped ? { kind: object.kind, name } : { kind: object.kind, namespace, name };
     const at = source ? { ref, source } : { ref };
-    const invalid = this.invalid.get(kindKey(group, object.kind)) as Set<string>;
-    const valid = this.valid.get(kindKey(group, object.kind)) as Map<string, Resource<unknown>>;
+    const invalid = this.invalid.get(keys.kind) as Set<string>;
+    const valid = this.valid.get(keys.kind) as Map<string, Resource<unknown>>;
     if (!name) {
       sink.add(at, 'metadata.name', 'missing-field', 'required field is missing');
       return;
@@ -127,10 +134,23 @@ export function splitApiVersion(apiVersion: string | undefined): [string, string
   return slash < 0 ? ['', text] : [text.slice(0, slash), text.slice(slash + 1)];
 }
 
-function compareObjects(a: KubeObject, b: KubeObject): number {
-  const ka = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
-  const kb = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Kind and sort keys per object: every translator indexes every object, every time. */
+interface ObjectKeys {
+  group: string;
+  version: string;
+  kind: string;
+  order: string;
+}
+const objectKeys = new WeakMap<KubeObject, ObjectKeys>();
+
+function keysOf(o: KubeObject): ObjectKeys {
+  let keys = objectKeys.get(o);
+  if (!keys) {
+    const [group, version] = splitApiVersion(o.apiVersion);
+    keys = { group, version, kind: kindKey(group, o.kind), order: `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}` };
+    objectKeys.set(o, keys);
+  }
+  return keys;
 }
 
 /** Orders resources oldest first, then by namespace/name (Gateway API's tie-breaker). */

@@ -187,8 +187,9 @@ export type DeltaStream = TestStream<DeltaRequestInit, DeltaResponse>;
 export class TestXdsClient {
   private readonly client: grpc.Client;
 
-  constructor(port: number) {
-    this.client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  /** Plaintext by default; pass TLS credentials for the mutual-TLS port. */
+  constructor(port: number, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(), options: grpc.ChannelOptions = {}) {
+    this.client = new grpc.Client(`127.0.0.1:${port}`, credentials, options);
   }
 
   sotw(path = ADS_SOTW): SotwStream {

@@ -4,10 +4,10 @@ import type { NacosHttpClient } from '../nacos-http';
 export { startRnacos, rnacosBinary, RNACOS_VERSION, type RnacosServer, type RnacosOptions } from '../rnacos-server';
 
 /**
- * r-nacos applies config writes asynchronously (raft): a listing right after a write may not
- * have it yet, and on a loaded machine a write accepted just after start-up is sometimes never
- * applied. These repeat the write (it is idempotent) every second until the group listing
- * shows it, for at most 20 s.
+ * Read-your-writes for tests: one write, then the group listing is polled (every 20 ms, at
+ * most 10 s) until it shows the change. r-nacos applies a write before it answers, so this
+ * normally returns at once. The write is made once on purpose: a write that r-nacos accepts
+ * but never applies is a broken server, and must fail the test rather than be papered over.
  */
 export async function publishConfigAndWait(client: NacosHttpClient, group: string, dataId: string, content: string, namespaceId = ''): Promise<void> {
   await untilListed(
@@ -30,15 +30,11 @@ export async function deleteConfigAndWait(client: NacosHttpClient, group: string
 type Listing = Awaited<ReturnType<NacosHttpClient['listConfigs']>>;
 
 async function untilListed(write: () => Promise<unknown>, list: () => Promise<Listing>, ok: (items: Listing) => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let lastWrite = 0;
+  await write();
+  const deadline = Date.now() + 10_000;
   for (;;) {
-    if (Date.now() - lastWrite >= 1000) {
-      await write();
-      lastWrite = Date.now();
-    }
-    await new Promise((r) => setTimeout(r, 20));
     if (ok(await list())) return;
-    if (Date.now() > deadline) throw new Error(`r-nacos did not show ${what} within 20 s`);
+    if (Date.now() > deadline) throw new Error(`r-nacos did not show ${what} within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }

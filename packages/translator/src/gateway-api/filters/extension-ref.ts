@@ -1,6 +1,7 @@
-// ExtensionRef to Tidegate's HTTPRouteFilter: direct responses, regex rewrites, CORS.
+// ExtensionRef to Tidegate's HTTPRouteFilter: direct responses, regex rewrites, CORS, gRPC-JSON transcoding.
 import { z } from 'zod';
 import { TIDEGATE_GROUP } from '../constants';
+import { resolveGrpcJsonTranscoder } from '../grpc-json-transcoder';
 import { HTTPRouteFilterKind } from '../http-route-filter';
 import { regexProblem } from '../regex';
 import { defineFilter } from './filter';
@@ -49,6 +50,17 @@ export const extensionRef = defineFilter({
       if (c.exposeHeaders) draft.cors.exposeHeaders = c.exposeHeaders;
       if (c.allowCredentials !== undefined) draft.cors.allowCredentials = c.allowCredentials;
       if (c.maxAge !== undefined) draft.cors.maxAgeSeconds = c.maxAge;
+    }
+    if (spec.grpcJsonTranscoder) {
+      if (draft.grpcJsonTranscoder) return fctx.invalid('more than one grpcJsonTranscoder in this rule', field, 'IncompatibleFilters');
+      const t = resolveGrpcJsonTranscoder(fctx.ctx, filter, spec.grpcJsonTranscoder);
+      if (!t.ok) {
+        // Like an unresolvable filter: never skipped, the rule's requests get an error.
+        draft.broken = true;
+        fctx.refProblem({ reason: 'BackendNotFound', message: `HTTPRouteFilter ${ns}/${ref.name}: ${t.message}` }, field, 'invalid-filter');
+        return;
+      }
+      draft.grpcJsonTranscoder = t.transcoder;
     }
   },
 });

@@ -1,6 +1,6 @@
 // The contract every HTTPRoute filter implements, and the rule draft filters write into.
 import type { z } from 'zod';
-import type { CorsPolicy, DirectResponseAction, HeaderMutation, Mirror, PathRewrite, RedirectAction, WeightedBackend } from '@tidegate/ir';
+import type { CorsPolicy, DirectResponseAction, GrpcJsonTranscoder, HeaderMutation, Mirror, PathRewrite, RedirectAction, WeightedBackend } from '@tidegate/ir';
 import type { Problem, Resource } from '../../resources';
 import type { RouteBackendResolution } from '../backend-refs';
 import type { BackendObjectRef } from '../common-schema';
@@ -17,6 +17,8 @@ export interface RuleDraft {
   hostRewrite?: string;
   mirrors: Mirror[];
   cors?: CorsPolicy;
+  /** JSON clients call the backends' gRPC methods; the backends then speak HTTP/2 as for GRPCRoute. */
+  grpcJsonTranscoder?: GrpcJsonTranscoder;
   /** Set by filters that rewrite "the matched prefix": every match must then be a PathPrefix. */
   needsPrefixMatch?: string;
   /** A filter could not be resolved: requests this rule takes must get an error (500) instead. */

@@ -1,5 +1,6 @@
 // What an annotation group is: the names it owns with their support level, how it reads them, what it changes.
 import type { Backend, HttpListener, Route, Secret, TlsCertificateRef } from '@tidegate/ir';
+import type { IngressBackendSpec } from '../schema';
 import type { SupportLevel } from '../types';
 
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
@@ -38,6 +39,8 @@ export interface RouteContext {
 export interface GroupContext {
   readonly namespace: string;
   readonly name: string;
+  /** Every backend of the Ingress (rule paths and `spec.defaultBackend`), e.g. to tell whether an annotation is used. */
+  readonly backends: readonly IngressBackendSpec[];
   /** A malformed value: an error naming the Ingress, the annotation and the value; the annotation is then ignored. */
   invalid(key: string, message: string): void;
   /** Something the annotation points at cannot be used (missing Secret or Service): an error; the annotation is ignored. */
@@ -65,7 +68,7 @@ export interface Lookups {
  * One file's worth of annotations. `parse` turns an Ingress's values into settings `S`
  * (undefined: nothing to do); the hooks apply settings to what the Ingress produces.
  * Shared code only calls hooks; it never looks inside a group's settings, except
- * for the few structural groups the translator reads directly (canary, rewrite, redirect, fallback).
+ * for the few structural groups the translator reads directly (canary, rewrite, redirect, fallback, destination).
  */
 export interface AnnotationGroup<S> {
   readonly id: string;

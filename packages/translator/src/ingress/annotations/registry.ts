@@ -5,6 +5,7 @@ import { accessGroup } from './access';
 import { authGroup } from './auth';
 import { canaryGroup } from './canary';
 import { corsGroup } from './cors';
+import { destinationGroup } from './destination';
 import { fallbackGroup } from './fallback';
 import { headersGroup } from './headers';
 import { limitsGroup } from './limits';
@@ -30,6 +31,7 @@ export const ANNOTATION_GROUPS: ReadonlyArray<AnnotationGroup<unknown>> = [
   headersGroup,
   mirrorGroup,
   fallbackGroup,
+  destinationGroup,
   authGroup,
   otherGroup,
 ] as ReadonlyArray<AnnotationGroup<unknown>>;
