@@ -79,7 +79,7 @@ class StartupCrash extends Error {}
 
 /**
  * Starts r-nacos on 127.0.0.1 with free HTTP and gRPC ports (gRPC = HTTP + 1000) and a fresh
- * data dir; resolves once it is ready (see `waitReady`). A start that crashes is retried on a
+ * data dir; resolves once it is ready (see `RnacosProcess.ready`). A start that crashes is retried on a
  * new data dir and new ports, at most `FRESH_START_ATTEMPTS` times.
  */
 export async function startRnacos(options: RnacosOptions = {}): Promise<RnacosServer> {
