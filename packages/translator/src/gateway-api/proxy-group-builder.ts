@@ -6,6 +6,7 @@ import { listenerProgrammed, listenerUsable, type ListenerState } from './gatewa
 import { hostnameMatches } from './hostnames';
 import { terminatesTls } from './listener';
 import { precedenceSortKey, type PrecedenceKey } from './route-precedence';
+import type { AttachmentResult } from './route-status';
 
 /** One IR route with its place in Gateway API precedence. */
 export interface RouteEntry {
@@ -58,10 +59,18 @@ export class ProxyGroupBuilder {
     return this.addresses[0] as string;
   }
 
-  /** Routes of one route attached to `listener`, served for each of `hostnames` (`*` for any host). */
-  addHttpRoutes(listener: ListenerState, hostnames: readonly string[], entries: RouteEntry[], needs: Needs): void {
+  /**
+   * Routes of one route attached to `listener`, served for each of `hostnames` (`*` for any host).
+   * `unserved` when more specific listeners of the port take every one of those hostnames.
+   */
+  addHttpRoutes(listener: ListenerState, hostnames: readonly string[], entries: RouteEntry[], needs: Needs): AttachmentResult {
     this.notePorts(needs);
     for (const hostname of hostnames) this.http.push({ listener, hostname, entries, needs });
+    if (hostnames.length === 0 || hostnames.includes('*')) return undefined;
+    const peers = listener.gateway.listeners.filter((l) => l.port === listener.port && listenerUsable(l));
+    if (hostnames.some((h) => mostSpecificListeners(h, peers).includes(listener))) return undefined;
+    const owners = hostnames.map((h) => `${h} → ${mostSpecificListeners(h, peers).map((l) => l.name).join(', ')}`);
+    return { unserved: `on listener ${listener.name} its hostnames all belong to more specific listeners (${owners.join('; ')})` };
   }
 
   /** Service ports the attached routes of this Gateway reference. */
@@ -77,13 +86,16 @@ export class ProxyGroupBuilder {
    * A TCP/TLS route; refused when another route already takes the same SNI names (or the
    * catch-all) on that port. SNI names a more specific listener of the port covers are left to
    * that listener (Gateway API listener isolation; also what keeps the names of TLS and HTTPS
-   * listeners sharing a port apart); a route left with none is attached but gets no traffic here.
+   * listeners sharing a port apart); a route left with none stays attached but is `unserved` here.
    */
-  addTcpRoute(listener: ListenerState, route: TcpRoute, needs: Needs): Problem | undefined {
+  addTcpRoute(listener: ListenerState, route: TcpRoute, needs: Needs): AttachmentResult {
     if (route.sniHostnames) {
       const peers = listener.gateway.listeners.filter((l) => l.port === listener.port && listenerUsable(l));
       const owned = route.sniHostnames.filter((h) => mostSpecificListeners(h, peers).includes(listener));
-      if (owned.length === 0) return undefined;
+      if (owned.length === 0) {
+        const owners = route.sniHostnames.map((h) => `${h} → ${mostSpecificListeners(h, peers).map((l) => l.name).join(', ')}`);
+        return { unserved: `on listener ${listener.name} its SNI names all belong to more specific listeners (${owners.join('; ')})` };
+      }
       if (owned.length < route.sniHostnames.length) route = { ...route, sniHostnames: owned };
     }
     const mine = route.sniHostnames ?? [];
@@ -127,8 +139,10 @@ export class ProxyGroupBuilder {
   build(listeners: readonly ListenerState[]): ProxyGroup {
     const backends = new Map<string, Backend>();
     const secrets = new Map<string, Secret>();
+    // Backends are taken as they are (not copied: with thousands of registry services the
+    // copies cost more than the rest of the translation); the one change made below copies.
     const use = (needs: Needs) => {
-      for (const b of needs.backends) if (!backends.has(b.name)) backends.set(b.name, structuredClone(b));
+      for (const b of needs.backends) if (!backends.has(b.name)) backends.set(b.name, b);
       for (const s of needs.secrets) if (!secrets.has(s.name)) secrets.set(s.name, structuredClone(s));
     };
     const group: ProxyGroup = { name: this.name, httpListeners: [], tcpListeners: [], grpcApiListeners: [], backends: [], secrets: [] };
@@ -167,7 +181,7 @@ export class ProxyGroupBuilder {
       let used = false;
       for (const b of backends.values()) {
         if (!b.tls || b.tls.clientCertificateSecret) continue;
-        b.tls.clientCertificateSecret = clientCert.name;
+        backends.set(b.name, { ...b, tls: { ...b.tls, clientCertificateSecret: clientCert.name } });
         used = true;
       }
       if (used) use({ backends: [], secrets: [clientCert] });
@@ -184,10 +198,11 @@ export class ProxyGroupBuilder {
       use({ backends: [], secrets: certificates.map((c) => c.secret) });
       l.tls = { certificates: certificates.map((c) => structuredClone(c.ref)) };
       // Gateway spec.tls.frontend: one validation per port (a ClientTrafficPolicy may still override it).
-      const clientCa = onPort.find((ls) => ls.clientCa)?.clientCa;
-      if (clientCa) {
-        use({ backends: [], secrets: [clientCa] });
-        l.tls.clientCaSecret = clientCa.name;
+      const withCa = onPort.find((ls) => ls.clientCa);
+      if (withCa?.clientCa) {
+        use({ backends: [], secrets: [withCa.clientCa] });
+        l.tls.clientCaSecret = withCa.clientCa.name;
+        if (withCa.clientCaFallback) l.tls.clientCertificateFallback = true;
       }
     }
     const byHost = new Map<string, HttpContribution[]>();

@@ -59,8 +59,32 @@ export function instanceProtocol(instances: readonly RegistryInstance[]): Backen
   return best === 'grpc' || best === 'http2' ? best : undefined;
 }
 
+/**
+ * Backends by instance list (the parsed RegistryService body, the same object while the
+ * service is unchanged): one instance change among thousands of services rebuilds one
+ * backend. Returned backends are frozen; callers copy to change them.
+ */
+const built = new WeakMap<readonly RegistryInstance[], Map<string, Backend>>();
+
 /** The IR backend of a Nacos service (all its ports, or one). */
 export function nacosBackend(name: string, instances: readonly RegistryInstance[], port?: number): Backend {
+  let byKey = built.get(instances);
+  if (!byKey) built.set(instances, (byKey = new Map()));
+  const key = `${name}\0${port ?? ''}`;
+  let backend = byKey.get(key);
+  if (!backend) byKey.set(key, (backend = deepFreeze(buildNacosBackend(name, instances, port))));
+  return backend;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function buildNacosBackend(name: string, instances: readonly RegistryInstance[], port?: number): Backend {
   const endpoints = instanceEndpoints(instances, port);
   const backend: Backend = { name, discovery: { type: 'static', endpoints } };
   const protocol = instanceProtocol(instances);
