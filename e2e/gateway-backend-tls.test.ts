@@ -8,8 +8,13 @@ jest.setTimeout(60_000);
 
 let trusted: TestCa, stranger: TestCa;
 let backend: EchoServer;
+/** A backend whose certificate carries a SPIFFE URI SAN as well as a DNS name. */
+let spiffeBackend: EchoServer;
 let tg: StandaloneHarness;
 let port: number;
+
+const SPIFFE_ID = 'spiffe://tidegate.test/ns/default/sa/app';
+const TRUSTED = '{ group: "", kind: ConfigMap, name: trusted-ca }';
 
 const indent = (pem: string) => pem.trim().split('\n').map((l) => `    ${l}`).join('\n');
 
@@ -40,8 +45,10 @@ beforeAll(async () => {
   trusted = createTestCa('Trusted CA');
   stranger = createTestCa('Stranger CA');
   backend = await startEcho({ name: 'tls-backend', protocol: 'tls', tls: trusted.issue(['app.internal']) });
+  spiffeBackend = await startEcho({ name: 'spiffe-backend', protocol: 'tls', tls: trusted.issueWithSans({ dns: ['spiffe.internal'], uri: [SPIFFE_ID] }) });
   port = await freePort();
   const services = ['good', 'secret-ca', 'wrong-ca', 'wrong-name', 'no-ca', 'plain'].map((s) => service(s, [backend.port]));
+  services.push(...['uri-good', 'uri-wrong', 'uri-or-dns'].map((s) => service(s, [spiffeBackend.port])));
   tg = await startStandalone({
     'gateway.yaml': docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port))),
     'services.yaml': docs(...services),
@@ -63,6 +70,14 @@ ${indent(trusted.cert)}
       policy('wrong-ca', 'wrong-ca', '{ caCertificateRefs: [{ group: "", kind: ConfigMap, name: stranger-ca }], hostname: app.internal }'),
       policy('wrong-name', 'wrong-name', '{ caCertificateRefs: [{ group: "", kind: ConfigMap, name: trusted-ca }], hostname: other.internal }'),
       policy('no-ca', 'no-ca', '{ caCertificateRefs: [{ group: "", kind: ConfigMap, name: not-there }], hostname: app.internal }'),
+      // subjectAltNames replace the hostname as the names checked: it is only the SNI then.
+      policy('uri-good', 'uri-good', `{ caCertificateRefs: [${TRUSTED}], hostname: other.internal, subjectAltNames: [{ type: URI, uri: "${SPIFFE_ID}" }] }`),
+      policy('uri-wrong', 'uri-wrong', `{ caCertificateRefs: [${TRUSTED}], hostname: spiffe.internal, subjectAltNames: [{ type: URI, uri: "spiffe://tidegate.test/ns/default/sa/other" }] }`),
+      policy(
+        'uri-or-dns',
+        'uri-or-dns',
+        `{ caCertificateRefs: [${TRUSTED}], hostname: spiffe.internal, subjectAltNames: [{ type: URI, uri: "spiffe://tidegate.test/ns/default/sa/other" }, { type: Hostname, hostname: spiffe.internal }] }`,
+      ),
     ),
     'routes.yaml': `
 apiVersion: gateway.networking.k8s.io/v1
@@ -70,7 +85,7 @@ kind: HTTPRoute
 metadata: { name: tls, namespace: default }
 spec:
   parentRefs: [{ name: gw }]
-  rules:${route('/good', 'good')}${route('/secret-ca', 'secret-ca')}${route('/wrong-ca', 'wrong-ca')}${route('/wrong-name', 'wrong-name')}${route('/no-ca', 'no-ca')}${route('/plain', 'plain')}
+  rules:${route('/good', 'good')}${route('/secret-ca', 'secret-ca')}${route('/wrong-ca', 'wrong-ca')}${route('/wrong-name', 'wrong-name')}${route('/no-ca', 'no-ca')}${route('/plain', 'plain')}${route('/uri-good', 'uri-good')}${route('/uri-wrong', 'uri-wrong')}${route('/uri-or-dns', 'uri-or-dns')}
 `,
   });
   await waitFor(async () => (await httpRequest(port, '/good')).status === 200, 20_000, 'Envoy to reach the TLS backend');
@@ -79,6 +94,7 @@ spec:
 afterAll(async () => {
   await tg?.close();
   await backend?.close();
+  await spiffeBackend?.close();
 });
 
 it('a backend whose certificate chains to the CA (ConfigMap or Secret) and names the hostname answers', async () => {
@@ -91,6 +107,16 @@ it('a backend whose certificate chains to the CA (ConfigMap or Secret) and names
 it('an untrusted CA or a certificate for another name fails the handshake: 503', async () => {
   expect((await httpRequest(port, '/wrong-ca')).status).toBe(503);
   expect((await httpRequest(port, '/wrong-name')).status).toBe(503);
+});
+
+it('URI subjectAltNames: the backend is reached when its certificate carries a named URI (or a named hostname), refused (503) otherwise', async () => {
+  const good = await httpRequest(port, '/uri-good');
+  expect(good.status).toBe(200);
+  expect(good.json).toMatchObject({ backend: 'spiffe-backend', path: '/uri-good' });
+  expect((await httpRequest(port, '/uri-or-dns')).status).toBe(200);
+  // The certificate carries the policy's hostname, but the named URI is what must match.
+  expect((await httpRequest(port, '/uri-wrong')).status).toBe(503);
+  expect(spiffeBackend.received.filter((r) => r.path === '/uri-wrong')).toEqual([]);
 });
 
 it('a policy whose CA cannot be loaded fails closed (500), never falls back to plaintext', async () => {

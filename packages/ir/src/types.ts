@@ -66,6 +66,11 @@ export interface DownstreamTls {
   ciphers?: string[];
   /** Require and verify client certificates against this CA secret. */
   clientCaSecret?: string;
+  /**
+   * With a client CA: still accept clients that present no certificate or one that fails
+   * verification (Gateway API `AllowInsecureFallback`; the backend then decides). Default false.
+   */
+  clientCertificateFallback?: boolean;
   /** ALPN offered; defaults to h2 + http/1.1 when http2 is on. */
   alpn?: string[];
 }
@@ -96,7 +101,9 @@ export interface VirtualHost {
 export interface CorsPolicy {
   /** Exact origins, `*`, or `*.example.com` suffix wildcards. */
   allowOrigins: string[];
+  /** `['*']` with `allowCredentials`: a preflight is answered with the method it asked for. */
   allowMethods?: string[];
+  /** `['*']` with `allowCredentials`: a preflight is answered with the headers it asked for. */
   allowHeaders?: string[];
   exposeHeaders?: string[];
   allowCredentials?: boolean;
@@ -414,8 +421,13 @@ export interface UpstreamTls {
   sni?: string;
   /** Verify the server against this CA secret; absent means no verification. */
   caSecret?: string;
-  /** Names the server certificate must carry (defaults to `sni`). */
+  /**
+   * DNS names the server certificate may carry; it must carry one of these or of
+   * `uriSubjectAltNames`. Both absent: it must carry `sni`.
+   */
   subjectAltNames?: string[];
+  /** URI names (e.g. SPIFFE IDs) the server certificate may carry instead of a DNS name. */
+  uriSubjectAltNames?: string[];
   /** Client certificate for mTLS to the backend. */
   clientCertificateSecret?: string;
   alpn?: string[];

@@ -12,6 +12,14 @@ export interface Pem {
 export interface TestCa extends Pem {
   /** Issues a leaf certificate for these DNS names (the first is also the CN). */
   issue(names: string[]): Pem;
+  /** Issues a leaf certificate with DNS and URI (e.g. SPIFFE) SANs; the CN is the first DNS name, else `leaf`. */
+  issueWithSans(sans: LeafSans): Pem;
+}
+
+/** Subject alternative names of a leaf certificate. */
+export interface LeafSans {
+  dns?: string[];
+  uri?: string[];
 }
 
 function openssl(args: string[], cwd: string): void {
@@ -25,20 +33,22 @@ export function createTestCa(commonName = 'Tidegate Test CA'): TestCa {
     openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key'], dir);
     openssl(['req', '-x509', '-new', '-key', 'ca.key', '-days', '1', '-subj', `/CN=${commonName}`, '-out', 'ca.crt'], dir);
     const ca = { cert: fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8'), key: fs.readFileSync(path.join(dir, 'ca.key'), 'utf8') };
-    return { ...ca, issue: (names) => issueLeaf(ca, names) };
+    return { ...ca, issue: (names) => issueLeaf(ca, { dns: names }), issueWithSans: (sans) => issueLeaf(ca, sans) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function issueLeaf(ca: Pem, names: string[]): Pem {
+function issueLeaf(ca: Pem, sans: LeafSans): Pem {
+  const names = [...(sans.dns ?? []).map((n) => `DNS:${n}`), ...(sans.uri ?? []).map((u) => `URI:${u}`)];
+  const cn = sans.dns?.[0] ?? 'leaf';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidegate-leaf-'));
   try {
     fs.writeFileSync(path.join(dir, 'ca.crt'), ca.cert);
     fs.writeFileSync(path.join(dir, 'ca.key'), ca.key);
-    fs.writeFileSync(path.join(dir, 'ext.cnf'), `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
+    fs.writeFileSync(path.join(dir, 'ext.cnf'), `subjectAltName=${names.join(',')}\n`);
     openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'leaf.key'], dir);
-    openssl(['req', '-new', '-key', 'leaf.key', '-subj', `/CN=${names[0]}`, '-out', 'leaf.csr'], dir);
+    openssl(['req', '-new', '-key', 'leaf.key', '-subj', `/CN=${cn}`, '-out', 'leaf.csr'], dir);
     openssl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'ext.cnf', '-out', 'leaf.crt'], dir);
     return { cert: fs.readFileSync(path.join(dir, 'leaf.crt'), 'utf8'), key: fs.readFileSync(path.join(dir, 'leaf.key'), 'utf8') };
   } finally {

@@ -4,24 +4,54 @@ import type { CorsPolicy, HttpListener } from '@tidegate/ir';
 import type { EnvoyObject, RouteTarget } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
+import { enabledOnRoute, perRouteFilter } from './per-route-filter';
 import { escapeRegex, safeRegex } from './regex';
 
-/** The cors filter, present only when some virtual host or route of the listener has a policy. */
+/**
+ * The cors filter, present only when some virtual host or route of the listener has a policy;
+ * before it, when some credentialed policy allows `*` methods or headers, a header mutation that
+ * echoes what the preflight asked for (it sees the cors filter's preflight answers on the way back).
+ */
 export function corsFilters(l: HttpListener): HttpFilterPart[] {
-  const used = l.virtualHosts.some((vh) => vh.cors || vh.routes.some((r) => r.cors));
-  return used ? [{ filter: { name: FilterName.Cors, typed_config: typed(ConfigType.Cors, {}) } }] : [];
+  const policies = l.virtualHosts.flatMap((vh) => [vh.cors, ...vh.routes.map((r) => r.cors)]).filter((p): p is CorsPolicy => !!p);
+  if (!policies.length) return [];
+  const cors = { filter: { name: FilterName.Cors, typed_config: typed(ConfigType.Cors, {}) } };
+  return policies.some((p) => echoes(p).length) ? [perRouteFilter(FilterName.CorsEcho, ConfigType.HeaderMutation, {}), cors] : [cors];
 }
 
 /** `typed_per_filter_config` carrying a policy (gRPC clients NACK filters they do not know). */
 export function corsPerFilterConfig(p: CorsPolicy | undefined, target: RouteTarget): EnvoyObject | undefined {
   if (!p || target !== 'envoy') return undefined;
-  return { [FilterName.Cors]: corsPolicy(p) };
+  const out: EnvoyObject = { [FilterName.Cors]: corsPolicy(p) };
+  const echo = echoes(p);
+  if (echo.length) {
+    const append = (allow: string, request: string) => ({
+      append: { header: { key: allow, value: `%REQ(${request})%` }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' },
+    });
+    const mutations = echo.map((e) => (e === 'methods' ? append('access-control-allow-methods', 'access-control-request-method') : append('access-control-allow-headers', 'access-control-request-headers')));
+    out[FilterName.CorsEcho] = enabledOnRoute(ConfigType.HeaderMutationPerRoute, { mutations: { response_mutations: mutations } });
+  }
+  return out;
+}
+
+/**
+ * With credentials a browser reads `*` in Access-Control-Allow-Methods/-Headers as a literal
+ * name, so a policy allowing any method or header answers a preflight with exactly what it
+ * asked for (Access-Control-Request-Method/-Headers), as Gateway API's CORS filter requires.
+ */
+function echoes(p: CorsPolicy): Array<'methods' | 'headers'> {
+  if (!p.allowCredentials) return [];
+  const out: Array<'methods' | 'headers'> = [];
+  if (p.allowMethods?.length === 1 && p.allowMethods[0] === '*') out.push('methods');
+  if (p.allowHeaders?.length === 1 && p.allowHeaders[0] === '*') out.push('headers');
+  return out;
 }
 
 function corsPolicy(p: CorsPolicy): EnvoyObject {
   const fields: EnvoyObject = { allow_origin_string_match: p.allowOrigins.map(originMatcher) };
-  if (p.allowMethods?.length) fields.allow_methods = p.allowMethods.join(',');
-  if (p.allowHeaders?.length) fields.allow_headers = p.allowHeaders.join(',');
+  const echo = echoes(p);
+  if (p.allowMethods?.length && !echo.includes('methods')) fields.allow_methods = p.allowMethods.join(',');
+  if (p.allowHeaders?.length && !echo.includes('headers')) fields.allow_headers = p.allowHeaders.join(',');
   if (p.exposeHeaders?.length) fields.expose_headers = p.exposeHeaders.join(',');
   if (p.maxAgeSeconds !== undefined) fields.max_age = String(p.maxAgeSeconds);
   if (p.allowCredentials !== undefined) fields.allow_credentials = { value: p.allowCredentials };

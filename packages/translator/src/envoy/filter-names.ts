@@ -17,6 +17,8 @@ export const FilterName = {
   ExtAuthz: 'envoy.filters.http.ext_authz',
   /** Strips client-sent copies of the headers an auth service may set (see external-auth.ts). */
   AuthHeaderStrip: 'envoy.filters.http.header_mutation.auth_headers',
+  /** Echoes a preflight's requested method/headers where a credentialed CORS policy allows `*` (see cors.ts). */
+  CorsEcho: 'envoy.filters.http.header_mutation.cors_echo',
   CustomResponse: 'envoy.filters.http.custom_response',
   GrpcJsonTranscoder: 'envoy.filters.http.grpc_json_transcoder',
   StatefulSession: 'envoy.filters.http.stateful_session',

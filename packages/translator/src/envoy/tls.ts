@@ -23,6 +23,8 @@ export interface CertificateChainPlan {
 /** The settings that can differ per certificate (per SNI), resolved for one chain. */
 interface ChainTlsSettings {
   clientCaSecret?: string;
+  /** Accept clients without a (valid) certificate too. */
+  clientCertificateFallback?: boolean;
   minVersion?: TlsVersion;
   maxVersion?: TlsVersion;
   ciphers?: string[];
@@ -72,6 +74,8 @@ function chainSettings(tls: DownstreamTls, cert: TlsCertificateRef): ChainTlsSet
   const maxVersion = cert.maxVersion ?? tls.maxVersion;
   const ciphers = cert.ciphers?.length ? cert.ciphers : tls.ciphers;
   if (clientCaSecret) out.clientCaSecret = clientCaSecret;
+  // The listener's fallback goes with the listener's CA, not with a certificate's own.
+  if (clientCaSecret && !cert.clientCaSecret && tls.clientCertificateFallback) out.clientCertificateFallback = true;
   if (minVersion) out.minVersion = minVersion;
   if (maxVersion) out.maxVersion = maxVersion;
   if (ciphers?.length) out.ciphers = ciphers;
@@ -92,10 +96,17 @@ function downstreamTlsContext(plan: CertificateChainPlan, alpn: string[]): Envoy
   const params = tlsParams(settings);
   if (params) common.tls_params = params;
   common.tls_certificate_sds_secret_configs = plan.secretNames.map(sdsSecretConfig);
-  if (settings.clientCaSecret) common.validation_context_sds_secret_config = sdsSecretConfig(settings.clientCaSecret);
+  if (settings.clientCaSecret && settings.clientCertificateFallback) {
+    // The certificate is still asked for, but neither its absence nor a failed chain check
+    // ends the handshake; the SDS CA is merged into a context that accepts untrusted chains.
+    common.combined_validation_context = {
+      default_validation_context: { trust_chain_verification: 'ACCEPT_UNTRUSTED' },
+      validation_context_sds_secret_config: sdsSecretConfig(settings.clientCaSecret),
+    };
+  } else if (settings.clientCaSecret) common.validation_context_sds_secret_config = sdsSecretConfig(settings.clientCaSecret);
   if (alpn.length) common.alpn_protocols = [...alpn];
   const ctx: EnvoyObject = { common_tls_context: common };
-  if (settings.clientCaSecret) ctx.require_client_certificate = { value: true };
+  if (settings.clientCaSecret) ctx.require_client_certificate = { value: !settings.clientCertificateFallback };
   return ctx;
 }
 
@@ -116,9 +127,16 @@ export function upstreamTransportSocket(tls: UpstreamTls): EnvoyObject {
   const common: EnvoyObject = {};
   if (tls.clientCertificateSecret) common.tls_certificate_sds_secret_configs = [sdsSecretConfig(tls.clientCertificateSecret)];
   if (tls.caSecret) {
-    const sans = tls.subjectAltNames ?? (tls.sni ? [tls.sni] : []);
+    const uris = tls.uriSubjectAltNames ?? [];
+    // Without any expected name the SNI is the one the certificate must carry.
+    const dns = tls.subjectAltNames ?? (tls.sni && !uris.length ? [tls.sni] : []);
     const defaults: EnvoyObject = {};
-    if (sans.length) defaults.match_typed_subject_alt_names = sans.map((name) => ({ san_type: 'DNS', matcher: { exact: name } }));
+    // Envoy accepts the certificate when any one matcher matches any of its SANs.
+    const matchers = [
+      ...dns.map((name) => ({ san_type: 'DNS', matcher: { exact: name } })),
+      ...uris.map((uri) => ({ san_type: 'URI', matcher: { exact: uri } })),
+    ];
+    if (matchers.length) defaults.match_typed_subject_alt_names = matchers;
     common.combined_validation_context = {
       default_validation_context: defaults,
       validation_context_sds_secret_config: sdsSecretConfig(tls.caSecret),

@@ -207,12 +207,6 @@ function effectOf(index: ResourceIndex, sink: ErrorSink, p: PolicyResource): Pol
   p.body.spec.targetRefs.forEach((t, i) => {
     if (t.group !== '' || t.kind !== 'Service') report(`spec.targetRefs[${i}]`, 'invalid-kind', `target kind ${t.group ? `${t.group}/` : ''}${t.kind} is not supported; use a core Service`);
   });
-  const uris = (v.subjectAltNames ?? []).filter((s) => s.type === 'URI');
-  if (uris.length) {
-    effect.rejected = { reason: 'Invalid', message: 'URI subjectAltNames are not supported (only Hostname)' };
-    report('spec.validation.subjectAltNames', 'unsupported-value', effect.rejected.message);
-    return effect;
-  }
   let ca: Secret | undefined;
   if (v.wellKnownCACertificates !== undefined) {
     if (v.wellKnownCACertificates !== 'System') {
@@ -240,8 +234,12 @@ function effectOf(index: ResourceIndex, sink: ErrorSink, p: PolicyResource): Pol
     ca = { name: `k8s/${p.namespace}/backendtlspolicy/${p.name}/ca.crt`, type: 'ca', caCertificate: `${pems.join('\n')}\n` };
   }
   effect.secrets.push(ca);
-  const sans = (v.subjectAltNames ?? []).flatMap((s) => (s.hostname ? [s.hostname] : []));
-  // The hostname is the SNI and, unless subjectAltNames are given, the name the certificate must carry.
-  effect.tls = { sni: v.hostname, caSecret: ca.name, subjectAltNames: sans.length ? sans : [v.hostname] };
+  const sans = v.subjectAltNames ?? [];
+  const hostnames = sans.flatMap((s) => (s.type === 'Hostname' && s.hostname ? [s.hostname] : []));
+  const uris = sans.flatMap((s) => (s.type === 'URI' && s.uri ? [s.uri] : []));
+  // The hostname is the SNI and, unless subjectAltNames are given, the name the certificate
+  // must carry; given ones replace it, and the certificate must carry any one of them.
+  effect.tls = { sni: v.hostname, caSecret: ca.name, subjectAltNames: sans.length ? hostnames : [v.hostname] };
+  if (uris.length) effect.tls.uriSubjectAltNames = uris;
   return effect;
 }

@@ -138,6 +138,10 @@ function applyPolicy(spec: PolicySpec, l: HttpListener | TcpListener, caSecret: 
     if (spec.tls.minVersion) l.tls.minVersion = spec.tls.minVersion;
     if (spec.tls.maxVersion) l.tls.maxVersion = spec.tls.maxVersion;
     if (spec.tls.ciphers) l.tls.ciphers = spec.tls.ciphers;
-    if (caSecret) l.tls.clientCaSecret = caSecret;
+    if (caSecret) {
+      // The policy's CA always requires a valid certificate, whatever the Gateway's mode.
+      l.tls.clientCaSecret = caSecret;
+      delete l.tls.clientCertificateFallback;
+    }
   }
 }

@@ -31,6 +31,8 @@ export interface ListenerState {
   certificates: Array<{ ref: TlsCertificateRef; secret: Secret }>;
   /** CA bundle client certificates must chain to (Gateway spec.tls.frontend). */
   clientCa?: Secret;
+  /** Frontend validation mode AllowInsecureFallback: clients without a valid certificate get through. */
+  clientCaFallback?: boolean;
   /** Keys of the routes attached here (a route counts once however many parentRefs lead here). */
   attachedRoutes: Set<string>;
 }
@@ -44,6 +46,8 @@ export interface GatewayState {
   notAccepted?: Problem;
   /** Gateway-level references (spec.tls.backend.clientCertificateRef) that did not resolve. */
   refsProblem?: Problem;
+  /** spec.tls.frontend configures AllowInsecureFallback (condition InsecureFrontendValidationMode). */
+  insecureFrontend?: boolean;
   listeners: ListenerState[];
   builder: ProxyGroupBuilder;
 }

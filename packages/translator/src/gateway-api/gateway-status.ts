@@ -19,6 +19,10 @@ export function gatewayStatus(gw: GatewayState, notProgrammed: Problem | undefin
       ? condition('Programmed', false, 'Invalid', blocked.message, gen)
       : condition('Programmed', true, 'Programmed', 'configuration is generated', gen),
     resolvedRefs(gw, gen),
+    // Gateway API: present (True) while the fallback is configured, removed when it is not.
+    ...(gw.insecureFrontend
+      ? [condition('InsecureFrontendValidationMode', true, 'ConfigurationChanged', 'client certificate validation allows insecure fallback', gen)]
+      : []),
   ];
   status.listeners = gw.listeners.map((l) => listenerStatus(l, blocked, gen));
   return { kind: gw.res.ref.kind, namespace: gw.res.namespace, name: gw.res.name, status };

@@ -12,15 +12,18 @@ import { referenceAllowed } from './reference-grant';
 /** What one frontend validation stanza (default or per port) resolves to. */
 interface FrontendOutcome {
   secret?: Secret;
+  /** AllowInsecureFallback: clients without a valid certificate are accepted too. */
+  fallback?: boolean;
   /** ResolvedRefs False on the listeners it applies to. */
   refs?: Problem;
-  /** Accepted False on those listeners (no usable CA, or an unsupported mode). */
+  /** Accepted False on those listeners (no usable CA). */
   rejected?: Problem;
 }
 
 /**
  * Applies `spec.tls` to a Gateway's listeners and state. Frontend validation (per port, else
- * the default) makes HTTPS listeners require client certificates signed by its CAs; an invalid
+ * the default) makes HTTPS listeners require client certificates signed by its CAs (with mode
+ * AllowInsecureFallback: ask for them, but accept clients without a valid one); an invalid
  * CA reference is ResolvedRefs False (InvalidCACertificateRef, InvalidCACertificateKind,
  * RefNotPermitted), all invalid also Accepted False / NoValidCACertificate. The backend client
  * certificate is presented to every TLS backend of this Gateway that has none of its own.
@@ -30,6 +33,9 @@ export function applyGatewayTls(ctx: Context, gw: GatewayState): void {
   if (!tls) return;
   const frontend = tls.frontend;
   if (frontend) {
+    // Gateway API asks for InsecureFrontendValidationMode whenever the fallback is configured.
+    const stanzas = [frontend.default.validation, ...(frontend.perPort ?? []).map((p) => p.tls.validation)];
+    if (stanzas.some((v) => v?.mode === 'AllowInsecureFallback')) gw.insecureFrontend = true;
     const outcomes = new Map<number | 'default', FrontendOutcome>();
     const outcomeFor = (port: number): FrontendOutcome => {
       const i = frontend.perPort?.findIndex((p) => p.port === port) ?? -1;
@@ -70,17 +76,16 @@ export function applyGatewayTls(ctx: Context, gw: GatewayState): void {
 function applyFrontend(l: ListenerState, o: FrontendOutcome): void {
   if (o.refs) l.refsProblem = addProblem(l.refsProblem, o.refs);
   if (o.rejected) l.notAccepted = addProblem(l.notAccepted, o.rejected);
-  else if (o.secret) l.clientCa = o.secret;
+  else if (o.secret) {
+    l.clientCa = o.secret;
+    if (o.fallback) l.clientCaFallback = true;
+  }
 }
 
 function resolveFrontend(ctx: Context, gw: GatewayState, v: FrontendValidationSpec, path: string, key: number | 'default'): FrontendOutcome {
   const out: FrontendOutcome = {};
   const report = (field: string, code: string, message: string) => ctx.sink.add(gw.res, `${path}${field}`, code, message);
-  if ((v.mode ?? 'AllowValidOnly') !== 'AllowValidOnly') {
-    out.rejected = { reason: 'UnsupportedValue', message: `frontend validation mode ${v.mode} is not supported; use AllowValidOnly` };
-    report('.mode', 'unsupported-value', out.rejected.message);
-    return out;
-  }
+  if (v.mode === 'AllowInsecureFallback') out.fallback = true;
   const pems: string[] = [];
   v.caCertificateRefs.forEach((ref, i) => {
     const namespace = ref.namespace ?? gw.res.namespace;

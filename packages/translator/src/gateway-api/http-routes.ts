@@ -51,8 +51,7 @@ export function translateHttpRoutes(ctx: Context): ObjectStatus[] {
       let mine = byKind.get(t.kind);
       if (!mine) byKind.set(t.kind, (mine = []));
       mine.push({ route: t, hostnames: a.hostnames });
-      a.listener.gateway.builder.addHttpRoutes(a.listener, a.hostnames, t.entries, t.needs);
-      return undefined;
+      return a.listener.gateway.builder.addHttpRoutes(a.listener, a.hostnames, t.entries, t.needs);
     });
     if (status) statuses.push(status);
   }

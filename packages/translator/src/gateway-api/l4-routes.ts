@@ -31,12 +31,13 @@ interface Resolved {
  * weighted set (layer 4 has nothing to match on); an unresolvable one keeps its
  * weight as the route's `invalidWeight`, so that share of connections is
  * refused (all of them when none is left), as TCPRoute and TLSRoute ask.
- * TLSRoute on a listener of another protocol is UnsupportedValue, as its spec asks.
+ * TLSRoute on a listener of another protocol is NotAllowedByListeners, as the v1.5
+ * conformance suite checks (TLSRoute's API doc says UnsupportedValue).
  */
 export function translateL4Routes(ctx: Context, kind: KindSchema<{ spec: L4RouteSpec }>, usesHostnames: boolean): ObjectStatus[] {
   const statuses: ObjectStatus[] = [];
   for (const res of ctx.index.list(kind).sort(byAge)) {
-    const attaching = { kind: kind.kind, res, usesHostnames, ...(kind.kind === 'TLSRoute' ? { wrongProtocolReason: 'UnsupportedValue' } : {}) };
+    const attaching = { kind: kind.kind, res, usesHostnames };
     const outcomes = attachToParents(ctx, attaching);
     if (!outcomes.length) continue;
     const problems: Problem[] = [];

@@ -6,7 +6,6 @@ import { GATEWAY_GROUP } from './constants';
 import { GatewayKind } from './gateway-schema';
 import { listenerUsable, type GatewayState, type ListenerState } from './gateway-state';
 import { intersectHostnames } from './hostnames';
-import { protocolCarries } from './listener';
 import { reasonCode } from './problems';
 
 /** The route as attachment sees it. */
@@ -15,11 +14,6 @@ export interface AttachingRoute {
   res: Resource<{ spec: { parentRefs?: ParentRef[] | undefined; hostnames?: string[] | undefined } }>;
   /** HTTP and TLS routes match hostnames; TCP routes do not. */
   usesHostnames: boolean;
-  /**
-   * Reason when every candidate listener has a protocol that cannot carry this
-   * route kind (TLSRoute: UnsupportedValue); NotAllowedByListeners otherwise.
-   */
-  wrongProtocolReason?: string;
 }
 
 /** Where a route lands on one listener: the hostnames it serves there (`*` means any). */
@@ -82,16 +76,13 @@ function attach(ctx: Context, route: AttachingRoute, ref: ParentRef, gw: Gateway
     return;
   }
   const refusals: string[] = [];
-  let wrongProtocol = 0;
   const allowed = candidates.filter((l) => {
     const why = refusal(ctx, route, l);
     if (why) refusals.push(`listener ${l.name}: ${why}`);
-    if (listenerUsable(l) && !protocolCarries(l.protocol, route.kind)) wrongProtocol++;
     return !why;
   });
   if (!allowed.length) {
-    const reason = route.wrongProtocolReason && wrongProtocol === candidates.length ? route.wrongProtocolReason : 'NotAllowedByListeners';
-    outcome.problem = { reason, message: refusals.join('; ') };
+    outcome.problem = { reason: 'NotAllowedByListeners', message: refusals.join('; ') };
     return;
   }
   const routeHosts = route.usesHostnames ? (route.res.body.spec.hostnames ?? []) : [];

@@ -4,6 +4,12 @@ import { condition, type Problem, type Resource } from '../resources';
 import type { Context } from './context';
 import type { Attachment, ParentOutcome } from './parent-refs';
 
+/**
+ * What attaching to one listener gave: refused (a Problem), attached but contributing nothing
+ * there (`unserved`: why it gets no traffic on that listener), or served (undefined).
+ */
+export type AttachmentResult = Problem | { unserved: string } | undefined;
+
 export interface RouteVerdict {
   /** Unresolved references: ResolvedRefs False. */
   refs?: Problem;
@@ -16,26 +22,34 @@ export interface RouteVerdict {
 /**
  * Calls `use` for every attachment of an accepted parent, counts the route on
  * those listeners, and returns the route's status (undefined when no parentRef is ours).
+ * A route attached everywhere but served nowhere through a parent (its names all belong to
+ * more specific listeners) stays Accepted, as attachment depends only on allowedRoutes and
+ * parentRefs, but its Accepted message says it gets no traffic and why.
  */
 export function settleRoute(
   ctx: Context,
   res: Resource<unknown>,
   outcomes: readonly ParentOutcome[],
   verdict: RouteVerdict,
-  use: (a: Attachment, outcome: ParentOutcome) => Problem | undefined,
+  use: (a: Attachment, outcome: ParentOutcome) => AttachmentResult,
 ): ObjectStatus | undefined {
   if (!outcomes.length) return undefined;
   const routeKey = `${res.ref.kind}/${res.namespace}/${res.name}`;
   const parents = outcomes.map((o) => {
     let problem = o.problem ?? verdict.rejected;
+    let unservedNote: string | undefined;
     if (!problem) {
       const refused: string[] = [];
+      const unserved: string[] = [];
       for (const a of o.attachments) {
         const p = use(a, o);
-        if (p) refused.push(p.message);
-        else a.listener.attachedRoutes.add(routeKey);
+        if (p && 'unserved' in p) unserved.push(p.unserved);
+        else if (p) refused.push(p.message);
+        if (!p || 'unserved' in p) a.listener.attachedRoutes.add(routeKey);
       }
-      if (refused.length === o.attachments.length) {
+      if (unserved.length && unserved.length + refused.length === o.attachments.length) {
+        unservedNote = `route is accepted but gets no traffic through this parent: ${[...unserved, ...refused].join('; ')}`;
+      } else if (refused.length === o.attachments.length) {
         problem = { reason: 'NotAllowedByListeners', message: refused.join('; ') };
         ctx.sink.add(res, `spec.parentRefs[${o.index}]`, 'not-allowed-by-listeners', problem.message);
       }
@@ -43,7 +57,7 @@ export function settleRoute(
     const conditions: Condition[] = [
       problem
         ? condition('Accepted', false, problem.reason, problem.message, res.generation)
-        : condition('Accepted', true, 'Accepted', 'route is accepted', res.generation),
+        : condition('Accepted', true, 'Accepted', unservedNote ?? 'route is accepted', res.generation),
       verdict.refs
         ? condition('ResolvedRefs', false, verdict.refs.reason, verdict.refs.message, res.generation)
         : condition('ResolvedRefs', true, 'ResolvedRefs', 'all references are resolved', res.generation),

@@ -13,10 +13,10 @@ describe('supportedFeatures', () => {
     expect(names.length).toBeLessThanOrEqual(64);
   });
 
-  it('claims only what is implemented: no ListenerSet, no InsecureFallback, no URI SAN validation', () => {
+  it('claims only what is implemented: no ListenerSet', () => {
     const names = supportedFeatures().map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'TLSRouteModeMixed']));
-    for (const missing of ['GatewayListenerSet', 'ListenerSet', 'GatewayFrontendClientCertificateValidationInsecureFallback', 'BackendTLSPolicySANValidation']) {
+    expect(names).toEqual(expect.arrayContaining(['Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'TLSRouteModeMixed', 'BackendTLSPolicySANValidation', 'GatewayFrontendClientCertificateValidationInsecureFallback']));
+    for (const missing of ['GatewayListenerSet', 'ListenerSet']) {
       expect(names).not.toContain(missing);
     }
   });

@@ -3,8 +3,7 @@
 /**
  * Feature names (Gateway API v1.5 conformance names), each backed by tests here: a golden case
  * in `testdata/` and, where named, an end-to-end suite through real Envoy. Left out on purpose
- * (not supported, or not tested): BackendTLSPolicySANValidation (URI names are not checked),
- * GatewayFrontendClientCertificateValidationInsecureFallback, GatewayListenerSet / ListenerSet,
+ * (not supported, or not tested): GatewayListenerSet / ListenerSet,
  * GatewayStaticAddresses and GatewayAddressEmpty (their status semantics are untested),
  * GatewayHTTPSListenerDetectMisdirectedRequests (no 421), GatewayInfrastructurePropagation,
  * HTTPRouteDestinationPortMatching, HTTPRouteBackendProtocolWebSocket (no appProtocol test),
@@ -14,11 +13,13 @@
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   'BackendTLSPolicy', // backend-tls-policy; e2e/gateway-backend-tls
+  'BackendTLSPolicySANValidation', // backend-tls-policy (Hostname and URI names); e2e/gateway-backend-tls
   'GRPCRoute', // grpc-route; e2e/gateway-grpc
   'GRPCRouteNamedRouteRule', // grpc-route
   'Gateway', // every case; e2e/gateway-*
   'GatewayBackendClientCertificate', // gateway-tls
-  'GatewayFrontendClientCertificateValidation', // gateway-tls, client-mtls
+  'GatewayFrontendClientCertificateValidation', // gateway-tls, client-mtls; e2e/gateway-client-certificates
+  'GatewayFrontendClientCertificateValidationInsecureFallback', // gateway-tls; e2e/gateway-client-certificates
   'GatewayHTTPListenerIsolation', // listener-isolation
   'GatewayPort8080', // http-basic and others listen on 8080
   'HTTPRoute', // http-basic; e2e/gateway-http-semantics

@@ -41,10 +41,8 @@ export const cors = defineFilter({
     }
     const policy: CorsPolicy = { allowOrigins: [...(config.allowOrigins ?? [])] };
     const credentials = config.allowCredentials === true;
-    if (config.allowMethods?.length) {
-      // With credentials the spec forbids answering "*": list every method instead.
-      policy.allowMethods = credentials && config.allowMethods[0] === '*' ? [...METHODS] : [...config.allowMethods];
-    }
+    // "*" stays "*": with credentials the Envoy side answers a preflight with what it asked for.
+    if (config.allowMethods?.length) policy.allowMethods = [...config.allowMethods];
     if (config.allowHeaders?.length) policy.allowHeaders = [...config.allowHeaders];
     if (config.exposeHeaders?.length) policy.exposeHeaders = [...config.exposeHeaders];
     if (credentials) policy.allowCredentials = true;
