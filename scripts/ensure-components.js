@@ -16,6 +16,12 @@ function ensureKube() {
   process.stderr.write(`tidegate: Kubernetes test components:\n${out.trimEnd().replace(/^/gm, '  ')}\n`);
 }
 
+/** The Gateway API conformance suite, echo-basic and kube-controller-manager (built from Go modules; packages/conformance). */
+function ensureConformance() {
+  const out = execFileSync('bash', [path.join(__dirname, 'install-conformance.sh'), 'all'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stderr.write(`tidegate: conformance components:\n${out.trimEnd().replace(/^/gm, '  ')}\n`);
+}
+
 /** iproute2 `ip` and root: test hosts (packages/testkit/src/test-host.ts) are network namespaces joined by veth pairs. */
 function ensureIp() {
   try {
@@ -32,6 +38,7 @@ async function main() {
   process.stderr.write(`tidegate: Envoy ${envoy.path} (${envoy.source})\n`);
   process.stderr.write(`tidegate: rnacos ${ensureRnacos()}\n`);
   ensureKube();
+  ensureConformance();
 }
 
 main().catch((err) => {

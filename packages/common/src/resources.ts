@@ -66,5 +66,11 @@ export interface ObjectStatus {
   status: Record<string, unknown>;
 }
 
-export const objectKey = (o: { kind: string; metadata: ObjectMeta }): string =>
-  `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+/** Keys by object: providers key every object of a snapshot on every change, and objects are never mutated. */
+const objectKeys = new WeakMap<object, string>();
+
+export function objectKey(o: { kind: string; metadata: ObjectMeta }): string {
+  let key = objectKeys.get(o);
+  if (key === undefined) objectKeys.set(o, (key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  return key;
+}

@@ -68,6 +68,7 @@ export class FileProvider implements Provider {
   private readonly log: Logger;
   private readonly files = new Map<string, FileState>();
   private readonly statusStore = new StatusStore();
+  private readonly keysBySnapshot = new WeakMap<ResourceSnapshot, Set<string>>();
   private watcher?: FSWatcher;
   private starting?: Promise<void>;
   private stopped = false;
@@ -244,8 +245,13 @@ export class FileProvider implements Provider {
     this.files.set(file, { text, stamp, parsed, lastGood });
   }
 
+  /** Keys of the current snapshot's objects (worked out once per snapshot). */
   private currentKeys(): Set<string> {
-    return new Set((this.resources.value?.objects ?? []).map(({ object }) => objectKey(object)));
+    const snapshot = this.resources.value;
+    if (!snapshot) return new Set();
+    let keys = this.keysBySnapshot.get(snapshot);
+    if (!keys) this.keysBySnapshot.set(snapshot, (keys = new Set(snapshot.objects.map(({ object }) => objectKey(object)))));
+    return keys;
   }
 
   private logChange(now: ResourceSnapshot, before: ResourceSnapshot | undefined): void {
