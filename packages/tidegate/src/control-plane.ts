@@ -140,7 +140,8 @@ export class ControlPlane {
       );
     }
     if (this.providers.length === 0) merged.publish({ objects: [], errors: [] });
-    const coalesce = this.options.coalesce ?? { debounceMs: 10, maxWaitMs: 1000 };
+    // Providers debounce their own changes; this only gathers snapshots that arrive together.
+    const coalesce = this.options.coalesce ?? { debounceMs: 2, maxWaitMs: 1000 };
     subs.add(merged.subscribe((snapshot) => this.apply(snapshot), coalesce));
     return subs;
   }

@@ -21,7 +21,7 @@ import { StatusStore, statusKey } from './status-store';
 export interface FileProviderOptions {
   /** Directory read recursively for `*.yaml` / `*.yml`. */
   dir: string;
-  /** Quiet time after the last file change before re-reading (default 20 ms). */
+  /** Quiet time after the last file change before re-reading (default 10 ms: one editor save is a few events within a millisecond or two; a later write is caught by the re-check). */
   debounceMs?: number;
   logger?: Logger;
 }
@@ -80,7 +80,7 @@ export class FileProvider implements Provider {
 
   constructor(options: FileProviderOptions) {
     this.dir = resolve(options.dir);
-    this.debounceMs = options.debounceMs ?? 20;
+    this.debounceMs = options.debounceMs ?? 10;
     // A file rewritten non-stop must still show up eventually.
     this.maxWaitMs = Math.max(1000, this.debounceMs * 10);
     this.log = options.logger ?? getLogger('file-provider');
