@@ -8,7 +8,7 @@ import { AdminServer } from './admin/admin-server';
 import { createMetrics, type Metrics } from './admin/metrics';
 import { EnvoyFleet, type EnvoyFleetOptions } from './envoy-fleet';
 import { translateResources, type TranslatedState } from './pipeline/translate';
-import { IngressTranslationCache, type AnnotationFinding } from '@tidegate/translator';
+import { GatewayTranslationCache, IngressTranslationCache, type AnnotationFinding } from '@tidegate/translator';
 import { ingressTranslateOptions, type IngressOptions } from './pipeline/translate-ingress';
 import { SnapshotPublisher, type PublishReport } from './pipeline/publish';
 import { RejectionTracker } from './pipeline/rejections';
@@ -51,6 +51,8 @@ export interface ControlPlaneOptions {
 export class ControlPlane {
   /** Per-Ingress and per-host results kept between translations (one change re-translates its hosts only). */
   private readonly ingressCache = new IngressTranslationCache();
+  /** Per-route rule translations kept between translations (one changed route re-translates its own rules). */
+  private readonly gatewayCache = new GatewayTranslationCache();
   readonly metrics: Metrics = createMetrics();
   readonly cache = new SnapshotCache();
   readonly xds: XdsServer;
@@ -151,6 +153,7 @@ export class ControlPlane {
     const state = translateResources(snapshot, {
       controllerName: CONTROLLER_NAME,
       defaultListenAddress: this.options.defaultListenAddress,
+      gatewayCache: this.gatewayCache,
       ...(this.options.addressPool ? { addressPool: this.options.addressPool } : {}),
       ...(this.options.ingress ? { ingress: { ...ingressTranslateOptions(this.options.ingress, this.options.defaultListenAddress), cache: this.ingressCache } } : {}),
     });

@@ -2,7 +2,7 @@
 import type { ObjectStatus, ResourceSnapshot } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import { validateProxyGroup } from '@tidegate/ir';
-import { registryBackendRefResolver, translateGatewayApi, translateRegistries, type AnnotationFinding, type IngressTranslateOptions, type TranslationError } from '@tidegate/translator';
+import { registryBackendRefResolver, translateGatewayApi, translateRegistries, type AnnotationFinding, type GatewayTranslationCache, type IngressTranslateOptions, type TranslationError } from '@tidegate/translator';
 import { translateIngressResources } from './translate-ingress';
 
 export interface TranslateSettings {
@@ -12,6 +12,8 @@ export interface TranslateSettings {
   addressPool?: string;
   /** Serve Ingresses of this class through the default gateway (absent: Ingresses are ignored). */
   ingress?: IngressTranslateOptions;
+  /** The Gateway API translator's memory between translations (a control plane keeps one). */
+  gatewayCache?: GatewayTranslationCache;
 }
 
 /** Everything the translators made of one resource snapshot. */
@@ -27,7 +29,8 @@ export interface TranslatedState {
 export function translateResources(snapshot: ResourceSnapshot, settings: TranslateSettings): TranslatedState {
   // McpBridge registries: hosts routes can name (backendRefs of kind networking.istio.io/Hostname, Ingress higress.io/destination).
   const registries = translateRegistries(snapshot.objects);
-  const gatewayApiOptions = { ...settings, backendRefResolvers: [registryBackendRefResolver(registries.catalog)] };
+  const { gatewayCache, ingress: _ingress, ...gatewaySettings } = settings;
+  const gatewayApiOptions = { ...gatewaySettings, backendRefResolvers: [registryBackendRefResolver(registries.catalog)], ...(gatewayCache ? { cache: gatewayCache } : {}) };
   const gatewayApi = translateGatewayApi(snapshot.objects, gatewayApiOptions);
   const errors: TranslationError[] = [
     ...snapshot.errors.map((e) => ({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { KubeObject } from '@tidegate/common';
 import type { GrpcJsonTranscoder } from '@tidegate/ir';
 import { checkDescriptorSet, type DescriptorSetCheck } from '../envoy/descriptor-set';
-import type { Resource } from '../resources';
+import type { ErrorSink, Resource } from '../resources';
 import { ConfigMapKind } from './config-map';
 import type { Context } from './context';
 
@@ -38,8 +38,12 @@ export type TranscoderResolution = { ok: true; transcoder: GrpcJsonTranscoder } 
 
 const FIELD = 'spec.grpcJsonTranscoder';
 
-/** Per translation (resources are new each time): the outcome, so a filter's problems are reported once. */
-const resolutions = new WeakMap<Resource<unknown>, TranscoderResolution>();
+/**
+ * Per error sink and filter (resources are new each translation): the outcome, so a filter's
+ * problems are reported once per sink — once per translation, or once per route when the
+ * translation cache records each route's errors on their own (it drops repeats on replay).
+ */
+const resolutions = new WeakMap<ErrorSink, WeakMap<Resource<unknown>, TranscoderResolution>>();
 
 /** Across translations: an unchanged ConfigMap object is decoded and checked once per key. */
 const checked = new WeakMap<KubeObject, Map<string, CheckedSet>>();
@@ -56,10 +60,12 @@ interface CheckedSet {
  * the field at fault, the first time a rule uses it; every rule using it gets the failure.
  */
 export function resolveGrpcJsonTranscoder(ctx: Context, filter: Resource<unknown>, spec: GrpcJsonTranscoderSpec): TranscoderResolution {
-  let outcome = resolutions.get(filter);
+  let byFilter = resolutions.get(ctx.sink);
+  if (!byFilter) resolutions.set(ctx.sink, (byFilter = new WeakMap()));
+  let outcome = byFilter.get(filter);
   if (!outcome) {
     outcome = resolve(ctx, filter, spec);
-    resolutions.set(filter, outcome);
+    byFilter.set(filter, outcome);
   }
   return outcome;
 }

@@ -68,7 +68,8 @@ function translateAll<R extends RuleSpec>(
     const outcomes = attachToParents(ctx, { kind: def.kind, res: res as Parameters<typeof attachToParents>[1]['res'], usesHostnames: true });
     if (!outcomes.length) continue;
     const specRules = (res.body.spec.rules ?? (DEFAULT_RULES as R[])) as R[];
-    const results: RuleResult[] = specRules.map((rule, i) => translateRule(ctx, res, rule, i, rules));
+    const translateRules = (c: Context): RuleResult[] => specRules.map((rule, i) => translateRule(c, res, rule, i, rules));
+    const results = ctx.options.cache ? ctx.options.cache.rulesOf(res.object, ctx, translateRules) : translateRules(ctx);
     const valid = results.filter((r) => !r.invalid);
     const dropped = results.flatMap((r, i) => (r.invalid ? [{ label: ruleLabel(specRules[i], i), problem: r.invalid }] : []));
     const refs = joinProblems(results.flatMap((r) => r.refProblems));

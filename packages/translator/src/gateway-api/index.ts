@@ -1,5 +1,6 @@
 // Public API of the Gateway API translator.
 export { translateGatewayApi, GATEWAY_API_KINDS } from './translate';
+export { GatewayTranslationCache } from './translation-cache';
 export type { TranslateOptions, TranslationResult } from './types';
 export { parseAddressPool, type AddressPool } from './address-pool';
 export type { TranslationError, ObjectRef } from '../resources';

@@ -63,6 +63,7 @@ export const GATEWAY_API_KINDS: ReadonlyArray<KindSchema<unknown>> = [
  * becomes an error and a status condition on it; everything else still translates.
  */
 export function translateGatewayApi(objects: readonly SourcedObject[], options: TranslateOptions): TranslationResult {
+  options.cache?.begin(objects, options);
   const sink = new ErrorSink();
   const index = new ResourceIndex(objects, GATEWAY_API_KINDS, sink);
   const policies = new BackendPolicies(index, sink);

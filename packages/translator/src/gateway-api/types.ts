@@ -1,4 +1,5 @@
 // Inputs and outputs of the Gateway API translator.
+import type { GatewayTranslationCache } from './translation-cache';
 import type { ObjectStatus } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import type { BackendRefResolver } from '../registry';
@@ -20,6 +21,8 @@ export interface TranslateOptions {
    * a backendRef of a resolver's group and kind goes to it instead of being InvalidKind.
    */
   backendRefResolvers?: readonly BackendRefResolver[];
+  /** Memory between translations (a control plane keeps one); absent: translate from scratch. */
+  cache?: GatewayTranslationCache;
 }
 
 export interface TranslationResult {

@@ -1,0 +1,63 @@
+// Memory between Gateway API translations: with 1,000 HTTPRoutes, one changed route should
+// cost its own rules, not the rules of every route again.
+import type { KubeObject, SourcedObject } from '@tidegate/common';
+import { ErrorSink, type TranslationError } from '../resources';
+import type { Context } from './context';
+import type { RuleResult } from './route-rule';
+import type { TranslateOptions } from './types';
+
+/** Route kinds whose rules are remembered; everything else is their environment. */
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute']);
+/** Kinds the Gateway API translator never reads (their changes keep what is remembered). */
+const UNREAD_KINDS = new Set(['Ingress', 'IngressClass']);
+
+/**
+ * Keeps each HTTPRoute's and GRPCRoute's translated rules (routes, backends, problems and
+ * the errors they reported) between translations. A rule's translation reads the route and
+ * its environment (Services, EndpointSlices, Gateways, ReferenceGrants, policies, filters,
+ * Secrets, registries, options); while the environment is the same objects, an unchanged
+ * route (the same object, as providers hand over unchanged objects) reuses its rules; any
+ * change to the environment starts afresh. Attachment and status are still worked out on
+ * every translation. Results equal a translation without the cache (a test checks it).
+ */
+export class GatewayTranslationCache {
+  private environment: KubeObject[] = [];
+  private settings = '';
+  private rules = new WeakMap<KubeObject, { results: RuleResult[]; errors: TranslationError[] }>();
+  /** Errors handed on in the current translation. */
+  private replayed = new Set<string>();
+
+  /** Starts one translation; forgets everything when the environment changed. */
+  begin(objects: readonly SourcedObject[], options: TranslateOptions): void {
+    const environment: KubeObject[] = [];
+    for (const o of objects) if (!ROUTE_KINDS.has(o.object.kind) && !UNREAD_KINDS.has(o.object.kind)) environment.push(o.object);
+    const { cache: _cache, backendRefResolvers: _resolvers, ...rest } = options;
+    const settings = JSON.stringify(rest);
+    const same = settings === this.settings && environment.length === this.environment.length && environment.every((o, i) => o === this.environment[i]);
+    if (!same) this.rules = new WeakMap();
+    this.environment = environment;
+    this.settings = settings;
+    this.replayed = new Set();
+  }
+
+  /** A route's rule results, from memory when the route object was translated in this environment. */
+  rulesOf(route: KubeObject, ctx: Context, compute: (ctx: Context) => RuleResult[]): RuleResult[] {
+    let recorded = this.rules.get(route);
+    if (!recorded) {
+      const sink = new ErrorSink();
+      recorded = { results: compute({ ...ctx, sink }), errors: sink.errors };
+      this.rules.set(route, recorded);
+    }
+    // A shared object's problem (an HTTPRouteFilter's, say) is in the errors of every route
+    // that met it; a translation reports it once.
+    for (const e of recorded.errors) {
+      const key = errorKey(e);
+      if (this.replayed.has(key)) continue;
+      this.replayed.add(key);
+      ctx.sink.errors.push(e);
+    }
+    return recorded.results;
+  }
+}
+
+const errorKey = (e: TranslationError): string => JSON.stringify([e.object, e.path, e.code, e.message]);
