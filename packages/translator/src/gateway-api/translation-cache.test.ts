@@ -67,3 +67,84 @@ describe('GatewayTranslationCache', () => {
     second.forEach((r, i) => expect(r).toBe(first[i]));
   });
 });
+
+describe('GatewayTranslationCache with registry services', () => {
+  const bridge = `apiVersion: networking.higress.io/v1
+kind: McpBridge
+metadata: { name: default, namespace: higress-system }
+spec:
+  registries: [{ name: prod, type: nacos2, domain: 127.0.0.1, port: 8848 }]`;
+  const gateway = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: { name: tidegate }
+spec: { controllerName: tidegate.io/gateway-controller }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: default }
+spec:
+  gatewayClassName: tidegate
+  listeners: [{ name: http, protocol: HTTP, port: 80 }]`;
+  const service = (name: string, instances: Array<{ ip: string; port?: number; weight?: number; protocol?: string }>) => `apiVersion: tidegate.io/v1alpha1
+kind: RegistryService
+metadata: { name: prod.${name}, namespace: higress-system }
+spec:
+  bridge: default
+  registry: prod
+  nacos: { namespace: public, namespaceId: "", group: DEFAULT_GROUP, service: ${name} }
+  instances:
+${instances.map((i) => `    - { ip: ${i.ip}, port: ${i.port ?? 8080}, weight: ${i.weight ?? 1}, healthy: true, enabled: true, ephemeral: true, metadata: { ${i.protocol ? `protocol: ${i.protocol}` : ''} } }`).join('\n')}`;
+  const route = (name: string, hosts: string[]) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: ${name}, namespace: default }
+spec:
+  parentRefs: [{ name: gw }]
+  rules:
+${hosts.map((h, i) => `    - matches: [{ path: { type: PathPrefix, value: /${name}/${i} } }]
+      backendRefs: [{ group: networking.istio.io, kind: Hostname, name: ${h}${h.includes(':') ? '' : ''} }]`).join('\n')}`;
+  const parse = (file: string, text: string): SourcedObject[] =>
+    parseAllDocuments(text).flatMap((doc, document) => {
+      const object = doc.toJS() as KubeObject | null;
+      return object ? [{ object, source: { file, document } }] : [];
+    });
+  const host = (s: string) => `${s}.DEFAULT-GROUP.public.nacos`;
+
+  it('re-translates only what a registry change reaches, and equals a fresh translation throughout', () => {
+    // The pipeline builds the registry resolver from the objects on every translation; so does this test.
+    const { translateRegistries, registryBackendRefResolver } = jest.requireActual('../registry') as typeof import('../registry');
+    const translate = (list: SourcedObject[], cache?: GatewayTranslationCache) =>
+      translateGatewayApi(list, { ...OPTIONS, backendRefResolvers: [registryBackendRefResolver(translateRegistries(list).catalog)], ...(cache ? { cache } : {}) });
+    const fixed = parse('fixed.yaml', `${bridge}\n---\n${gateway}\n---\n${route('a', [host('orders'), host('pay')])}\n---\n${route('b', [host('users'), host('missing')])}`);
+    const services: Record<string, SourcedObject[]> = {
+      orders: parse('orders.yaml', service('orders', [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }])),
+      pay: parse('pay.yaml', service('pay', [{ ip: '10.0.1.1' }])),
+      users: parse('users.yaml', service('users', [{ ip: '10.0.2.1' }])),
+    };
+    const cache = new GatewayTranslationCache();
+    const all = () => [...fixed, ...Object.values(services).flat()];
+    const check = () => {
+      const objects = all();
+      const cached = translate(objects, cache);
+      expect(cached).toEqual(translate(objects));
+      return cached;
+    };
+    const routesOf = (r: ReturnType<typeof translate>, prefix: string) =>
+      r.proxyGroups.flatMap((g) => g.httpListeners.flatMap((l) => l.virtualHosts.flatMap((vh) => vh.routes))).filter((x) => x.name.includes(`/${prefix}/`));
+    const first = check();
+    // An endpoint change of "users": route b is translated again, route a is reused as it was.
+    services.users = parse('users.yaml', service('users', [{ ip: '10.0.2.1' }, { ip: '10.0.2.2', weight: 2 }]));
+    const second = check();
+    routesOf(second, 'a').forEach((r, i) => expect(r).toBe(routesOf(first, 'a')[i]));
+    // A weight change, a protocol change, a service appearing for a route's missing host, one disappearing.
+    services.orders = parse('orders.yaml', service('orders', [{ ip: '10.0.0.1', weight: 5 }, { ip: '10.0.0.2' }]));
+    check();
+    services.pay = parse('pay.yaml', service('pay', [{ ip: '10.0.1.1', protocol: 'tri' }]));
+    check();
+    services.missing = parse('missing.yaml', service('missing', [{ ip: '10.0.3.1' }]));
+    check();
+    delete services.orders;
+    check();
+    services.orders = parse('orders.yaml', service('orders', [{ ip: '10.0.0.9', port: 9090 }]));
+    check();
+  });
+});

@@ -1,15 +1,36 @@
 // Memory between Gateway API translations: with 1,000 HTTPRoutes, one changed route should
 // cost its own rules, not the rules of every route again.
+import deepEqual from 'fast-deep-equal';
 import type { KubeObject, SourcedObject } from '@tidegate/common';
-import { ErrorSink, type TranslationError } from '../resources';
+import type { BackendRefResolver, ExternalBackendRef } from '../registry';
+import { ErrorSink, type BackendResolution, type TranslationError } from '../resources';
 import type { Context } from './context';
 import type { RuleResult } from './route-rule';
 import type { TranslateOptions } from './types';
 
 /** Route kinds whose rules are remembered; everything else is their environment. */
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute']);
-/** Kinds the Gateway API translator never reads (their changes keep what is remembered). */
-const UNREAD_KINDS = new Set(['Ingress', 'IngressClass']);
+/**
+ * Kinds the Gateway API translator never reads (their changes keep what is remembered).
+ * RegistryService objects are read only through backend resolvers, whose answers each
+ * route's memory records and checks again instead (an instance change among thousands of
+ * registry services then re-translates only the routes that reach that service).
+ */
+const UNREAD_KINDS = new Set(['Ingress', 'IngressClass', 'RegistryService']);
+
+/** One question a route's rules asked a backend resolver, and the answer. */
+interface ResolverCall {
+  resolver: number;
+  ref: ExternalBackendRef;
+  fromNamespace: string;
+  answer: BackendResolution;
+}
+
+interface Remembered {
+  results: RuleResult[];
+  errors: TranslationError[];
+  calls: ResolverCall[];
+}
 
 /**
  * Keeps each HTTPRoute's and GRPCRoute's translated rules (routes, backends, problems and
@@ -23,7 +44,7 @@ const UNREAD_KINDS = new Set(['Ingress', 'IngressClass']);
 export class GatewayTranslationCache {
   private environment: KubeObject[] = [];
   private settings = '';
-  private rules = new WeakMap<KubeObject, { results: RuleResult[]; errors: TranslationError[] }>();
+  private rules = new WeakMap<KubeObject, Remembered>();
   /** Errors handed on in the current translation. */
   private replayed = new Set<string>();
 
@@ -40,12 +61,29 @@ export class GatewayTranslationCache {
     this.replayed = new Set();
   }
 
-  /** A route's rule results, from memory when the route object was translated in this environment. */
+  /**
+   * A route's rule results, from memory when the route object was translated in this
+   * environment and every resolver it asked still answers the same.
+   */
   rulesOf(route: KubeObject, ctx: Context, compute: (ctx: Context) => RuleResult[]): RuleResult[] {
+    const resolvers = ctx.options.backendRefResolvers ?? [];
     let recorded = this.rules.get(route);
-    if (!recorded) {
+    if (!recorded || !sameAnswers(recorded.calls, resolvers)) {
       const sink = new ErrorSink();
-      recorded = { results: compute({ ...ctx, sink }), errors: sink.errors };
+      const calls: ResolverCall[] = [];
+      const asking = resolvers.map(
+        (r, i): BackendRefResolver => ({
+          group: r.group,
+          kind: r.kind,
+          resolve(ref, fromNamespace) {
+            const answer = r.resolve(ref, fromNamespace);
+            calls.push({ resolver: i, ref: { ...ref }, fromNamespace, answer });
+            return answer;
+          },
+        }),
+      );
+      const results = compute({ ...ctx, sink, options: { ...ctx.options, backendRefResolvers: asking } });
+      recorded = { results, errors: sink.errors, calls };
       this.rules.set(route, recorded);
     }
     // A shared object's problem (an HTTPRouteFilter's, say) is in the errors of every route
@@ -58,6 +96,14 @@ export class GatewayTranslationCache {
     }
     return recorded.results;
   }
+}
+
+/** Whether the current resolvers answer every recorded question as before (backends compared by value). */
+function sameAnswers(calls: readonly ResolverCall[], resolvers: readonly BackendRefResolver[]): boolean {
+  return calls.every((c) => {
+    const r = resolvers[c.resolver];
+    return r !== undefined && deepEqual(r.resolve(c.ref, c.fromNamespace), c.answer);
+  });
 }
 
 const errorKey = (e: TranslationError): string => JSON.stringify([e.object, e.path, e.code, e.message]);
