@@ -2,7 +2,7 @@
 // connections an invalid backendRef keeps (refused).
 import * as https from 'node:https';
 import { createTestCa, startEcho, type EchoServer, type TestCa } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, gateway, service } from './support/fixtures';
+import { GATEWAY_CLASS, docs, gateway, service, simpleRoute } from './support/fixtures';
 import { freePort, waitFor } from './support/http';
 import { tlsSecret } from './support/secrets';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
@@ -33,45 +33,13 @@ const listeners = () => `    - name: pass
       port: ${halfPort}
 `;
 
-const routes = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: { name: site-a, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: pass }]
-  hostnames: [a.pass.test]
-  rules: [{ backendRefs: [{ name: site-a, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: { name: site-b, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: pass }]
-  hostnames: [b.pass.test]
-  rules: [{ backendRefs: [{ name: site-b, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: { name: db, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: term }]
-  hostnames: [db.term.test]
-  rules: [{ backendRefs: [{ name: db, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TCPRoute
-metadata: { name: raw, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: tcp }]
-  rules: [{ backendRefs: [{ name: raw, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TCPRoute
-metadata: { name: half, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: half }]
-  rules: [{ backendRefs: [{ name: raw, port: 80 }, { name: retired, port: 80 }] }]
-`;
+const routes = docs(
+  simpleRoute('TLSRoute', 'site-a', 'pass', ['site-a'], ['a.pass.test']),
+  simpleRoute('TLSRoute', 'site-b', 'pass', ['site-b'], ['b.pass.test']),
+  simpleRoute('TLSRoute', 'db', 'term', ['db'], ['db.term.test']),
+  simpleRoute('TCPRoute', 'raw', 'tcp', ['raw']),
+  simpleRoute('TCPRoute', 'half', 'half', ['raw', 'retired']),
+);
 
 beforeAll(async () => {
   ca = createTestCa();

@@ -3,7 +3,7 @@
 import * as https from 'node:https';
 import type * as tls from 'node:tls';
 import { createTestCa, startEcho, type EchoServer, type TestCa } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, gateway, service } from './support/fixtures';
+import { GATEWAY_CLASS, docs, gateway, service, simpleRoute } from './support/fixtures';
 import { freePort, waitFor } from './support/http';
 import { tlsSecret } from './support/secrets';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
@@ -34,29 +34,11 @@ const listeners = (p: number) => `    - name: shop
       tls: { mode: Terminate, certificateRefs: [{ name: db-cert }] }
 `;
 
-const routes = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: shop, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: shop }]
-  rules: [{ backendRefs: [{ name: web, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: { name: site, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: pass }]
-  hostnames: [a.pass.test]
-  rules: [{ backendRefs: [{ name: site, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: TLSRoute
-metadata: { name: db, namespace: default }
-spec:
-  parentRefs: [{ name: gw, sectionName: term }]
-  rules: [{ backendRefs: [{ name: db, port: 80 }] }]
-`;
+const routes = docs(
+  simpleRoute('HTTPRoute', 'shop', 'shop', ['web']),
+  simpleRoute('TLSRoute', 'site', 'pass', ['site'], ['a.pass.test']),
+  simpleRoute('TLSRoute', 'db', 'term', ['db']),
+);
 
 beforeAll(async () => {
   ca = createTestCa();

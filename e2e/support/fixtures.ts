@@ -59,3 +59,20 @@ spec:
 }
 
 export const docs = (...parts: string[]): string => parts.join('\n---\n');
+
+/**
+ * A Gateway API route of `kind` attached to listener `section` of Gateway `gw`, one rule with
+ * these Service backends (`name` or `name:port`, port 80 by default), and SNI/host names when given.
+ */
+export function simpleRoute(kind: 'HTTPRoute' | 'TLSRoute' | 'TCPRoute', name: string, section: string, backends: string[], hostnames?: string[]): string {
+  const refs = backends.map((b) => {
+    const [svc, port] = b.split(':');
+    return `{ name: ${svc}, port: ${port ?? 80} }`;
+  });
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: ${kind}
+metadata: { name: ${name}, namespace: default }
+spec:
+  parentRefs: [{ name: gw, sectionName: ${section} }]${hostnames ? `\n  hostnames: [${hostnames.join(', ')}]` : ''}
+  rules: [{ backendRefs: [${refs.join(', ')}] }]`;
+}

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './logger';
 export * from './topic';
 export * from './resources';
+export * from './registry-target';

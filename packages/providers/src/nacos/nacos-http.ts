@@ -1,6 +1,7 @@
 // A small client for the Nacos 1.x HTTP OpenAPI (naming and config), with login and access-key signing.
 import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
+import type { NacosCredentials } from '@tidegate/common';
 import { ProvidersError } from '../errors';
 
 /** Where a Nacos server's HTTP API listens. */
@@ -9,13 +10,7 @@ export interface NacosAddress {
   port: number;
 }
 
-/** Username/password (Nacos login) and/or access key/secret key (request signing, as Alibaba Cloud MSE uses). */
-export interface NacosCredentials {
-  username?: string;
-  password?: string;
-  accessKey?: string;
-  secretKey?: string;
-}
+export type { NacosCredentials };
 
 /** One instance as the naming API returns it. */
 export interface NacosInstance {

@@ -1,23 +1,7 @@
 // What the Nacos provider watches (one registry of an McpBridge, resolved by the registry translator) and reports.
 
-/** One Nacos registry to watch. Mirrors the registry translator's `NacosRegistrySource`. */
-export interface NacosRegistryTarget {
-  /** `<namespace>/<bridge>/<registry>`. */
-  key: string;
-  namespace: string;
-  bridge: string;
-  registry: string;
-  /** `nacos`: 1.x HTTP polling only; `nacos2`: 2.x gRPC push, with polling as the fallback. */
-  type: 'nacos' | 'nacos2';
-  address: { host: string; port: number };
-  grpcPort: number;
-  namespaceId: string;
-  /** Namespace part of host names. */
-  hostNamespace: string;
-  groups: string[];
-  refreshIntervalMs: number;
-  credentials?: { username?: string; password?: string; accessKey?: string; secretKey?: string };
-}
+/** One Nacos registry to watch, as the registry translator resolves it from an McpBridge. */
+export type { NacosRegistryTarget } from '@tidegate/common';
 
 /** How one registry is doing, for `/debug/registries` and metrics. */
 export interface RegistryStatus {

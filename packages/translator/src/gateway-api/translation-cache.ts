@@ -3,7 +3,7 @@
 import deepEqual from 'fast-deep-equal';
 import type { KubeObject, SourcedObject } from '@tidegate/common';
 import type { BackendRefResolver, ExternalBackendRef } from '../registry';
-import { ErrorSink, type BackendResolution, type TranslationError } from '../resources';
+import { ErrorSink, TranslationEnvironment, type BackendResolution, type TranslationError } from '../resources';
 import type { Context } from './context';
 import type { RuleResult } from './route-rule';
 import type { TranslateOptions } from './types';
@@ -42,22 +42,16 @@ interface Remembered {
  * every translation. Results equal a translation without the cache (a test checks it).
  */
 export class GatewayTranslationCache {
-  private environment: KubeObject[] = [];
-  private settings = '';
+  private readonly environment = new TranslationEnvironment();
   private rules = new WeakMap<KubeObject, Remembered>();
   /** Errors handed on in the current translation. */
   private replayed = new Set<string>();
 
   /** Starts one translation; forgets everything when the environment changed. */
   begin(objects: readonly SourcedObject[], options: TranslateOptions): void {
-    const environment: KubeObject[] = [];
-    for (const o of objects) if (!ROUTE_KINDS.has(o.object.kind) && !UNREAD_KINDS.has(o.object.kind)) environment.push(o.object);
-    const { cache: _cache, backendRefResolvers: _resolvers, ...rest } = options;
-    const settings = JSON.stringify(rest);
-    const same = settings === this.settings && environment.length === this.environment.length && environment.every((o, i) => o === this.environment[i]);
-    if (!same) this.rules = new WeakMap();
-    this.environment = environment;
-    this.settings = settings;
+    const { cache: _cache, backendRefResolvers: _resolvers, ...settings } = options;
+    const read = (o: KubeObject) => !ROUTE_KINDS.has(o.kind) && !UNREAD_KINDS.has(o.kind);
+    if (!this.environment.update(objects, read, settings)) this.rules = new WeakMap();
     this.replayed = new Set();
   }
 

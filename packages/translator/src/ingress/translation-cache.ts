@@ -1,7 +1,7 @@
 // Memory between Ingress translations: with 10,000 Ingresses, one change should cost its
 // own Ingress and the hosts it touches, not a translation of everything.
 import type { KubeObject, SourcedObject } from '@tidegate/common';
-import { ErrorSink, type TranslationError } from '../resources';
+import { ErrorSink, TranslationEnvironment, type TranslationError } from '../resources';
 import type { IngressContext } from './context';
 import type { ParsedIngress } from './ingress-settings';
 import type { PathEntry } from './paths';
@@ -30,8 +30,7 @@ interface HostMemo<R> {
  * without the cache (a test checks it); only the time differs.
  */
 export class IngressTranslationCache {
-  private environment: KubeObject[] = [];
-  private settings = '';
+  private readonly environment = new TranslationEnvironment();
   private parsed = new WeakMap<KubeObject, Recorded<ParsedIngress>>();
   private entries = new WeakMap<ParsedIngress, Recorded<PathEntry[]>>();
   private hosts = new Map<string, HostMemo<unknown>>();
@@ -39,17 +38,12 @@ export class IngressTranslationCache {
 
   /** Starts one translation; forgets everything when the environment changed. */
   begin(objects: readonly SourcedObject[], options: IngressTranslateOptions): void {
-    const environment = objects.filter((o) => o.object.kind !== 'Ingress').map((o) => o.object);
-    const { cache: _cache, registries: _registries, ...rest } = options;
-    const settings = JSON.stringify(rest);
-    const same = settings === this.settings && environment.length === this.environment.length && environment.every((o, i) => o === this.environment[i]);
-    if (!same) {
+    const { cache: _cache, registries: _registries, ...settings } = options;
+    if (!this.environment.update(objects, (o) => o.kind !== 'Ingress', settings)) {
       this.parsed = new WeakMap();
       this.entries = new WeakMap();
       this.hosts = new Map();
     }
-    this.environment = environment;
-    this.settings = settings;
     this.nextHosts = new Map();
   }
 

@@ -1,5 +1,6 @@
 // Reads McpBridge registries: Nacos sources for the provider, static and DNS services for the catalog, and every problem.
 import { isIP } from 'node:net';
+import type { NacosCredentials, NacosRegistryTarget } from '@tidegate/common';
 import type { Backend, Endpoint } from '@tidegate/ir';
 import type { ErrorSink, Resource, ResourceIndex } from '../resources';
 import { dnsHost, nacosHostNamespace, NACOS_DEFAULT_GROUP, staticHost } from './host-names';
@@ -13,33 +14,9 @@ import {
 } from './mcp-bridge-schema';
 import { readAuthSecret, type SecretReader } from './auth-secret';
 
-/** Credentials for a Nacos server (from `authSecretName` and/or `nacosAccessKey`/`nacosSecretKey`). */
-export interface NacosCredentials {
-  username?: string;
-  password?: string;
-  accessKey?: string;
-  secretKey?: string;
-}
-
-/** One Nacos registry to watch: what the Nacos provider needs, fully resolved. */
-export interface NacosRegistrySource {
-  /** `<namespace>/<bridge>/<registry>`: stable identity across translations. */
-  key: string;
-  namespace: string;
-  bridge: string;
-  registry: string;
-  type: 'nacos' | 'nacos2';
-  address: { host: string; port: number };
-  /** Nacos 2.x gRPC port (HTTP port + 1000, as Nacos clients assume). */
-  grpcPort: number;
-  /** Namespace id to query (`''` = public). */
-  namespaceId: string;
-  /** Namespace part of host names. */
-  hostNamespace: string;
-  groups: string[];
-  refreshIntervalMs: number;
-  credentials?: NacosCredentials;
-}
+/** One Nacos registry to watch: what the Nacos provider needs, fully resolved (the type is shared with it). */
+export type NacosRegistrySource = NacosRegistryTarget;
+export type { NacosCredentials };
 
 /** A registry service defined by the McpBridge itself (static or DNS). */
 export interface FixedRegistryService {
