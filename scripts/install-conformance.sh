@@ -16,6 +16,9 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/tidegate"
 conf_root="${cache}/gateway-api-conformance-${gateway_api_version}"
 kcm_root="${cache}/kube-controller-manager-${kube_version}"
 
+# shellcheck source=lib/build-kube-command.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/build-kube-command.sh"
+
 log() { echo "tidegate: $*" >&2; }
 
 need_go() {
@@ -73,46 +76,7 @@ EOF
 }
 
 build_controller_manager() {
-  local bin="${kcm_root}/bin/kube-controller-manager"
-  [ -x "$bin" ] && return 0
-  need_go
-  local minor="${kube_version#*.}"; minor="${minor%%.*}"
-  local major="${kube_version%%.*}"
-  local staging="0.${minor}.${kube_version##*.}"
-  log "building kube-controller-manager v${kube_version} into ${kcm_root} (first run takes 10+ minutes)"
-  mkdir -p "$cache"
-  local work="${kcm_root}.tmp"
-  rm -rf "$work"
-  mkdir -p "$work/src"
-  local mod
-  mod="$(GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@v${kube_version}" | sed -n 's/^\s*"GoMod": "\(.*\)",$/\1/p')"
-  {
-    echo "module tidegate.local/kube-controller-manager-build"
-    echo
-    echo "go $(go_line)"
-    echo
-    echo "require k8s.io/kubernetes v${kube_version}"
-    echo
-    # Staging modules: k8s.io/kubernetes lists them as v0.0.0 and resolves them with a go.work in its own repo.
-    grep -E '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0$' "$mod" | awk -v v="v${staging}" '{ print "replace " $1 " => " $1 " " v }'
-  } >"$work/src/go.mod"
-  cat >"$work/src/tools.go" <<'EOF'
-//go:build tools
-
-// Package tools pins the command this wrapper module builds.
-package tools
-
-import _ "k8s.io/kubernetes/cmd/kube-controller-manager"
-EOF
-  local start=$SECONDS
-  (cd "$work/src" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod tidy >&2)
-  local pkg="k8s.io/component-base/version"
-  (cd "$work/src" && go_slow build -trimpath -o "$work/bin/kube-controller-manager" \
-    -ldflags "-s -w -X ${pkg}.gitVersion=v${kube_version} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor} -X ${pkg}.gitTreeState=clean" \
-    k8s.io/kubernetes/cmd/kube-controller-manager)
-  log "kube-controller-manager v${kube_version} built in $((SECONDS - start)) s"
-  rm -rf "$kcm_root"
-  mv "$work" "$kcm_root"
+  build_kube_command kube-controller-manager "$kcm_root" "${TIDEGATE_BUILD_JOBS:-1}"
 }
 
 # `check`: install nothing; fail unless everything is there (for the harness).

@@ -17,6 +17,9 @@ etcd_root="${cache}/etcd-${etcd_version}"
 gwapi_root="${cache}/gateway-api-${gateway_api_version}"
 helm_root="${cache}/helm-${helm_version}"
 
+# shellcheck source=lib/build-kube-command.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/build-kube-command.sh"
+
 log() { echo "tidegate: $*" >&2; }
 
 need_go() {
@@ -39,46 +42,7 @@ slow_build() {
 }
 
 build_apiserver() {
-  local bin="${kube_root}/bin/kube-apiserver"
-  [ -x "$bin" ] && return 0
-  need_go
-  local minor="${kube_version#*.}"; minor="${minor%%.*}"
-  local major="${kube_version%%.*}"
-  local staging="0.${minor}.${kube_version##*.}"
-  log "building kube-apiserver v${kube_version} into ${kube_root} (first run takes 10+ minutes)"
-  mkdir -p "$cache"
-  local work="${kube_root}.tmp"
-  rm -rf "$work"
-  mkdir -p "$work/src"
-  local mod
-  mod="$(GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@v${kube_version}" | sed -n 's/^\s*"GoMod": "\(.*\)",$/\1/p')"
-  {
-    echo "module tidegate.local/kube-apiserver-build"
-    echo
-    echo "go $(go_line)"
-    echo
-    echo "require k8s.io/kubernetes v${kube_version}"
-    echo
-    # Staging modules: k8s.io/kubernetes lists them as v0.0.0 and resolves them with a go.work in its own repo.
-    grep -E '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0$' "$mod" | awk -v v="v${staging}" '{ print "replace " $1 " => " $1 " " v }'
-  } >"$work/src/go.mod"
-  cat >"$work/src/tools.go" <<'EOF'
-//go:build tools
-
-// Package tools pins the command this wrapper module builds.
-package tools
-
-import _ "k8s.io/kubernetes/cmd/kube-apiserver"
-EOF
-  local start=$SECONDS
-  (cd "$work/src" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod tidy >&2)
-  local pkg="k8s.io/component-base/version"
-  (cd "$work/src" && slow_build -trimpath -o "$work/bin/kube-apiserver" \
-    -ldflags "-s -w -X ${pkg}.gitVersion=v${kube_version} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor} -X ${pkg}.gitTreeState=clean" \
-    k8s.io/kubernetes/cmd/kube-apiserver)
-  log "kube-apiserver v${kube_version} built in $((SECONDS - start)) s"
-  rm -rf "$kube_root"
-  mv "$work" "$kube_root"
+  build_kube_command kube-apiserver "$kube_root" "${TIDEGATE_BUILD_JOBS:-$(nproc)}"
 }
 
 build_etcd() {
