@@ -28,7 +28,7 @@ metadata:
 ${annotations ? `  annotations:\n${annotations}\n` : ''}spec:
   ingressClassName: ${s.className ?? 'tidegate'}
 ${s.tls ? `  tls: [{hosts: ${JSON.stringify(s.tls.hosts)}, secretName: ${s.tls.secretName}}]\n` : ''}  rules:
-    - ${s.host ? `host: ${s.host}\n      ` : ''}http:
+    - ${s.host ? `host: ${JSON.stringify(s.host)}\n      ` : ''}http:
         paths:
 ${paths.map(([p, t, svc, port]) => `          - {path: ${JSON.stringify(p)}, pathType: ${t}, backend: {service: {name: ${svc}, port: {number: ${port}}}}}`).join('\n')}
 `;

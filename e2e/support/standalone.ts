@@ -18,7 +18,14 @@ export interface StandaloneHarness {
 
 export async function startStandalone(
   files: Record<string, string>,
-  options: { protocol?: 'sotw' | 'delta'; envoy?: boolean; ingress?: ControlPlaneOptions['ingress'] } = {},
+  options: {
+    protocol?: 'sotw' | 'delta';
+    envoy?: boolean;
+    ingress?: ControlPlaneOptions['ingress'];
+    envoyTranslation?: ControlPlaneOptions['envoyTranslation'];
+    /** Envoy's drain time for replaced listeners (default 0: connections close at once). */
+    drainSeconds?: number;
+  } = {},
 ): Promise<StandaloneHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidegate-e2e-'));
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
@@ -28,9 +35,10 @@ export async function startStandalone(
     admin: { host: '127.0.0.1', port: 0 },
     defaultListenAddress: '127.0.0.1',
     ...(options.ingress ? { ingress: options.ingress } : {}),
+    ...(options.envoyTranslation ? { envoyTranslation: options.envoyTranslation } : {}),
     ...(options.envoy === false
       ? {}
-      : { envoy: { protocol: options.protocol ?? 'delta', adminPortBase: 0, logLevel: 'warning', drainSeconds: 0 } }),
+      : { envoy: { protocol: options.protocol ?? 'delta', adminPortBase: 0, logLevel: 'warning', drainSeconds: options.drainSeconds ?? 0 } }),
   });
   try {
     await plane.start();

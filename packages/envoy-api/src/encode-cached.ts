@@ -23,11 +23,15 @@ const resourceCache = new WeakMap<object, Map<string, Result<EncodedResource>>>(
  * and name) returns the earlier result without checking or encoding anything.
  */
 export function encodeResourceCached(typeUrl: string, name: string, object: object): Result<EncodedResource> {
+  return rememberedResult(typeUrl, name, object, () => encodeResource(typeUrl, name, object));
+}
+
+function rememberedResult(typeUrl: string, name: string, object: object, encode: () => Result<EncodedResource>): Result<EncodedResource> {
   let byKey = resourceCache.get(object);
   const key = `${typeUrl}\0${name}`;
   const hit = byKey?.get(key);
   if (hit) return hit;
-  const result = encodeResource(typeUrl, name, object);
+  const result = encode();
   if (!byKey) resourceCache.set(object, (byKey = new Map()));
   byKey.set(key, result);
   return result;
@@ -40,6 +44,11 @@ export function encodeResourceCached(typeUrl: string, name: string, object: obje
  * is byte-for-byte what encoding the whole object gives, and carries the same issues.
  */
 export function encodeResourceByParts(typeUrl: string, name: string, object: Record<string, unknown>, field: string): Result<EncodedResource> {
+  // The same object again (a scoped host's unchanged route configuration) is not even assembled.
+  return rememberedResult(typeUrl, name, object, () => encodeByParts(typeUrl, name, object, field));
+}
+
+function encodeByParts(typeUrl: string, name: string, object: Record<string, unknown>, field: string): Result<EncodedResource> {
   const type = messageType(messageNameOf(typeUrl));
   const repeated = type.fields[field];
   const elementType = repeated?.resolve().resolvedType;

@@ -9,6 +9,7 @@ const ENTRY_PROTOS = [
   'envoy/service/cluster/v3/cds.proto',
   'envoy/service/listener/v3/lds.proto',
   'envoy/service/route/v3/rds.proto',
+  'envoy/service/route/v3/srds.proto',
   'envoy/service/endpoint/v3/eds.proto',
   'envoy/service/secret/v3/sds.proto',
   'envoy/config/bootstrap/v3/bootstrap.proto',

@@ -8,7 +8,7 @@ import { AdminServer } from './admin/admin-server';
 import { createMetrics, type Metrics } from './admin/metrics';
 import { EnvoyFleet, type EnvoyFleetOptions } from './envoy-fleet';
 import { translateResources, type TranslatedState } from './pipeline/translate';
-import { GatewayTranslationCache, IngressTranslationCache, type AnnotationFinding } from '@tidegate/translator';
+import { GatewayTranslationCache, IngressTranslationCache, type AnnotationFinding, type EnvoyTranslateOptions } from '@tidegate/translator';
 import { ingressTranslateOptions, type IngressOptions } from './pipeline/translate-ingress';
 import { SnapshotPublisher, type PublishReport } from './pipeline/publish';
 import { RejectionTracker } from './pipeline/rejections';
@@ -46,6 +46,8 @@ export interface ControlPlaneOptions {
   coalesce?: { debounceMs: number; maxWaitMs: number };
   /** Run and supervise one bundled Envoy per proxy group (standalone). */
   envoy?: EnvoyFleetOptions;
+  /** How IR becomes Envoy resources (e.g. when a large listener gets one route configuration per host). */
+  envoyTranslation?: EnvoyTranslateOptions;
 }
 
 export class ControlPlane {
@@ -79,7 +81,7 @@ export class ControlPlane {
   constructor(private readonly options: ControlPlaneOptions) {
     this.xds = new XdsServer({ cache: this.cache, registry: this.metrics.registry });
     this.admin = new AdminServer(this);
-    this.publisher = new SnapshotPublisher(this.cache, this.metrics);
+    this.publisher = new SnapshotPublisher(this.cache, this.metrics, options.envoyTranslation);
     this.rejections = new RejectionTracker(this.xds);
     if (options.configDir) this.providers.push(new FileProvider({ dir: options.configDir }));
     if (options.kubernetes) this.providers.push(new KubernetesProvider({ controllerName: CONTROLLER_NAME, ...options.kubernetes }));

@@ -11,6 +11,8 @@ const STREAM_PUSH_ORDER: readonly string[] = [
   TypeUrl.ClusterLoadAssignment,
   TypeUrl.Secret,
   TypeUrl.Listener,
+  // A new scope names its route configuration; Envoy then asks for it by name.
+  TypeUrl.ScopedRouteConfiguration,
   TypeUrl.RouteConfiguration,
 ];
 
@@ -41,7 +43,21 @@ export const REMOVAL_WAITS_FOR: ReadonlyMap<string, readonly string[]> = new Map
   // Secrets are pushed before listeners and are not held while clusters warm, so a Delta
   // removal must not overtake the listener or cluster update that stops using the secret.
   [TypeUrl.Secret, [TypeUrl.Cluster, TypeUrl.Listener]],
+  // A listener leaving scoped routes warms until its new route configuration arrives; until
+  // then the old listener still routes by its scopes, so they stay until LDS and RDS are in sync.
+  // (Envoy ignores removals of route configurations, so RDS needs no such rule.)
+  [TypeUrl.ScopedRouteConfiguration, [TypeUrl.Listener, TypeUrl.RouteConfiguration]],
 ]);
+
+/**
+ * Types whose resources are never all removed: a snapshot with none of them leaves the proxy
+ * what it has. When the one scoped listener goes back to a single route configuration (or
+ * goes away), Envoy keeps the old listener draining for its drain time, still routing its
+ * open connections by the old scopes; removing them would answer those requests 404. Once
+ * the old listener is gone nothing reads them, and the next scoped snapshot replaces them
+ * in one response.
+ */
+export const KEPT_WHILE_NONE: ReadonlySet<string> = new Set([TypeUrl.ScopedRouteConfiguration]);
 
 /**
  * Additions wait too (make before break for new clusters), on ADS streams only: after a CDS
@@ -53,9 +69,9 @@ export const REMOVAL_WAITS_FOR: ReadonlyMap<string, readonly string[]> = new Map
  * nor SDS (secrets are leaves that listeners and clusters wait for; holding them would only
  * prolong warming). A safety timeout (`XdsServerOptions.orderingTimeoutMs`) bounds the hold.
  */
-export const HELD_WHILE_WARMING: ReadonlySet<string> = new Set([TypeUrl.Listener, TypeUrl.RouteConfiguration]);
+export const HELD_WHILE_WARMING: ReadonlySet<string> = new Set([TypeUrl.Listener, TypeUrl.ScopedRouteConfiguration, TypeUrl.RouteConfiguration]);
 
-/** The given type URLs in push order (CDS, EDS, SDS, LDS, RDS), unknown types last. */
+/** The given type URLs in push order (CDS, EDS, SDS, LDS, SRDS, RDS), unknown types last. */
 export function inPushOrder(typeUrls: Iterable<string>): string[] {
   const rank = (t: string): number => {
     const i = STREAM_PUSH_ORDER.indexOf(t);

@@ -39,6 +39,7 @@ export const XDS_SERVICES: readonly XdsService[] = [
   perType('envoy.service.cluster.v3.ClusterDiscoveryService', 'Clusters', TypeUrl.Cluster),
   perType('envoy.service.listener.v3.ListenerDiscoveryService', 'Listeners', TypeUrl.Listener),
   perType('envoy.service.route.v3.RouteDiscoveryService', 'Routes', TypeUrl.RouteConfiguration),
+  perType('envoy.service.route.v3.ScopedRoutesDiscoveryService', 'ScopedRoutes', TypeUrl.ScopedRouteConfiguration),
   perType('envoy.service.endpoint.v3.EndpointDiscoveryService', 'Endpoints', TypeUrl.ClusterLoadAssignment),
   perType('envoy.service.secret.v3.SecretDiscoveryService', 'Secrets', TypeUrl.Secret),
 ];

@@ -6,7 +6,7 @@ import { TypeUrl } from '@tidegate/envoy-api';
 import { edsNameOf } from './cluster-eds';
 import type { AckEvents } from './events';
 import { typeLabel, type XdsMetrics } from './metrics';
-import { HELD_WHILE_WARMING, REMOVAL_WAITS_FOR, RESEND_AFTER, inPushOrder } from './ordering';
+import { HELD_WHILE_WARMING, KEPT_WHILE_NONE, REMOVAL_WAITS_FOR, RESEND_AFTER, inPushOrder } from './ordering';
 import type { PeerIdentity } from './peer-identity';
 import type { ErrorDetail } from './requests';
 import type { Snapshot, SnapshotCache } from './snapshot-cache';
@@ -330,10 +330,12 @@ export abstract class Session<Req extends BaseRequest = BaseRequest> {
 
   /**
    * The resources `st` may offer: the snapshot's, plus — while a type this one's removals
-   * wait for is not in sync — the ones the proxy holds that the snapshot dropped.
+   * wait for is not in sync — the ones the proxy holds that the snapshot dropped; for a
+   * KEPT_WHILE_NONE type whose snapshot has none, everything the proxy holds.
    */
   protected available(st: TypeState): ReadonlyMap<string, HeldResource> {
     const current = this.snapshot!.of(st.typeUrl);
+    if (current.size === 0 && KEPT_WHILE_NONE.has(st.typeUrl)) return st.held;
     const waitFor = REMOVAL_WAITS_FOR.get(st.typeUrl);
     if (!waitFor || waitFor.every((t) => this.inSync(t))) return current;
     let merged: Map<string, HeldResource> | undefined;

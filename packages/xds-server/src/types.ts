@@ -12,7 +12,7 @@ export interface XdsNode {
 export type XdsProtocol = 'sotw' | 'delta';
 
 /** Short name of a resource type as used in metrics, logs and status. */
-export type XdsTypeName = 'CDS' | 'EDS' | 'LDS' | 'RDS' | 'SDS';
+export type XdsTypeName = 'CDS' | 'EDS' | 'LDS' | 'RDS' | 'SRDS' | 'SDS';
 
 /** Maps a proxy's node to the proxy group whose snapshot it is served. */
 export type GroupOf = (node: XdsNode) => string;
@@ -32,7 +32,7 @@ export interface SyncStatusEntry {
   group: string;
   streamId: number;
   protocol: XdsProtocol;
-  /** Short name for the five known types, else the type URL. */
+  /** Short name for the known types, else the type URL. */
   type: XdsTypeName | string;
   /** Version of the last response sent ('' if none yet). For Delta, its `system_version_info`. */
   versionSent: string;

@@ -8,6 +8,12 @@ export function port(value: string): number {
   return n;
 }
 
+export function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number (0 or more)`);
+  return n;
+}
+
 export function cidr(value: string): string {
   if (!parseAddressPool(value)) throw new InvalidArgumentError(`"${value}" is not an IPv4 CIDR (e.g. 127.10.0.0/16)`);
   return value;

@@ -2,7 +2,8 @@
 import { Command } from 'commander';
 import { configureLogging, type LogLevel } from '@tidegate/common';
 import { ControlPlane } from '../control-plane';
-import { LOG_LEVELS, cidr, oneOf, port } from './options';
+import { DEFAULT_SCOPED_ROUTES_MIN_HOSTS } from '@tidegate/translator';
+import { LOG_LEVELS, cidr, count, oneOf, port } from './options';
 import { runUntilSignal } from './run-until-signal';
 import { addNacosConfigFlags, nacosConfigOptions, type NacosConfigFlags } from './nacos-config-flags';
 import { controllerSources, type ControllerSourceFlags } from './controller-sources';
@@ -16,6 +17,7 @@ interface PlaneFlags extends XdsTlsServerFlags {
   adminAddress: string;
   listenAddress: string;
   addressPool?: string;
+  scopedRoutesMinHosts: number;
   logLevel: LogLevel;
 }
 
@@ -28,6 +30,12 @@ function addPlaneFlags(cmd: Command): Command {
     .option('--admin-address <addr>', 'address the admin HTTP server binds', '127.0.0.1')
     .option('--listen-address <addr>', 'address Gateway listeners bind when a Gateway names none, and the Ingress default gateway binds', '0.0.0.0')
     .option('--address-pool <cidr>', 'IPv4 CIDR: each Gateway that names no address gets its own from it (instead of --listen-address)', cidr)
+    .option(
+      '--scoped-routes-min-hosts <n>',
+      'a listener with at least this many hosts, all exact names, gets one route configuration per host so Envoy applies a change to one host alone (0: never)',
+      count,
+      DEFAULT_SCOPED_ROUTES_MIN_HOSTS,
+    )
     .addOption(new Command().createOption('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'));
 }
 
@@ -55,6 +63,7 @@ export function standaloneCommand(): Command {
       admin: { host: flags.adminAddress, port: flags.adminPort },
       defaultListenAddress: flags.listenAddress,
       ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
+      envoyTranslation: { scopedRoutesMinHosts: flags.scopedRoutesMinHosts },
       ingress: { ingressClass: flags.ingressClass, httpPort: flags.httpPort, httpsPort: flags.httpsPort, ...(flags.publishAddress ? { publishAddress: flags.publishAddress } : {}) },
       envoy: { protocol: flags.envoyProtocol, adminPortBase: flags.envoyAdminPort, logLevel: flags.envoyLogLevel },
     });
@@ -83,6 +92,7 @@ export function controllerCommand(): Command {
       admin: { host: flags.adminAddress, port: flags.adminPort },
       defaultListenAddress: flags.listenAddress,
       ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
+      envoyTranslation: { scopedRoutesMinHosts: flags.scopedRoutesMinHosts },
     });
     await runUntilSignal(() => plane.start(), () => plane.stop());
   });

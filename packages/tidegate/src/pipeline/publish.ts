@@ -2,7 +2,7 @@
 import { getLogger, type Issue } from '@tidegate/common';
 import type { ResourceSet } from '@tidegate/envoy-api';
 import { shareUnchanged, type ProxyGroup } from '@tidegate/ir';
-import { buildResourceSet, translateProxyGroup } from '@tidegate/translator';
+import { buildResourceSet, translateProxyGroup, type EnvoyTranslateOptions } from '@tidegate/translator';
 import type { SnapshotCache } from '@tidegate/xds-server';
 import type { Metrics } from '../admin/metrics';
 
@@ -28,6 +28,7 @@ export class SnapshotPublisher {
   constructor(
     private readonly cache: SnapshotCache,
     private readonly metrics: Metrics,
+    private readonly translateOptions: EnvoyTranslateOptions = {},
   ) {}
 
   publish(groups: ProxyGroup[]): PublishReport {
@@ -63,7 +64,7 @@ export class SnapshotPublisher {
 
   private build(group: ProxyGroup): { ok: true; value: ResourceSet } | { ok: false; issues: Issue[] } {
     try {
-      return buildResourceSet(translateProxyGroup(group));
+      return buildResourceSet(translateProxyGroup(group, this.translateOptions));
     } catch (err) {
       return { ok: false, issues: [{ code: 'translator-crash', path: group.name, message: String((err as Error).stack ?? err) }] };
     }

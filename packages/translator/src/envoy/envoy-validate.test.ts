@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { translateProxyGroup } from './index';
 import { envoyBinary } from './test-support/envoy-bin';
-import { goldenCases, loadCase, withTestCertificates } from './test-support/golden-cases';
+import { caseOptions, goldenCases, loadCase, withTestCertificates } from './test-support/golden-cases';
 import { staticBootstrap } from './test-support/static-bootstrap';
 
 const run = promisify(execFile);
@@ -26,7 +26,7 @@ describe('Envoy accepts every golden case', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test.each(goldenCases())('%s', async (name) => {
-    const resources = translateProxyGroup(withTestCertificates(loadCase(name)));
+    const resources = translateProxyGroup(withTestCertificates(loadCase(name)), caseOptions(name));
     const file = path.join(dir, `${name}.json`);
     fs.writeFileSync(file, JSON.stringify(staticBootstrap(resources), null, 2));
     let log: string;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateProxyGroup } from '@tidegate/ir';
 import { buildResourceSet, translateProxyGroup } from './index';
-import { TESTDATA, goldenCases, loadCase, orphanOutputs, outputPath, renderResources } from './test-support/golden-cases';
+import { TESTDATA, caseOptions, goldenCases, loadCase, orphanOutputs, outputPath, renderResources } from './test-support/golden-cases';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const cases = goldenCases();
@@ -17,7 +17,7 @@ describe('envoy translator golden files', () => {
     const valid = validateProxyGroup(group);
     expect(valid.ok ? [] : valid.issues).toEqual([]);
 
-    const resources = translateProxyGroup(group);
+    const resources = translateProxyGroup(group, caseOptions(name));
     const rendered = renderResources(resources);
     if (UPDATE) fs.writeFileSync(outputPath(name), rendered);
     else expect(rendered).toBe(fs.readFileSync(outputPath(name), 'utf8'));

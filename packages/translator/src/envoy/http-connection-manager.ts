@@ -7,9 +7,13 @@ import { adsConfigSource } from './config-source';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import { httpFilters } from './http-filters';
+import { scopedRoutesField } from './scoped-routes';
 
-/** The network filter running the HCM; its routes come by RDS under the listener's name. */
-export function httpConnectionManagerFilter(l: HttpListener): EnvoyObject {
+/**
+ * The network filter running the HCM; its routes come by RDS under the listener's name or,
+ * when `scoped`, as one route configuration per host chosen by scoped RDS (scoped-routes.ts).
+ */
+export function httpConnectionManagerFilter(l: HttpListener, scoped = false): EnvoyObject {
   const { filters, upgradeFilters } = httpFilters(l);
   const websocket: EnvoyObject = { upgrade_type: 'websocket' };
   if (upgradeFilters) websocket.filters = upgradeFilters;
@@ -17,7 +21,7 @@ export function httpConnectionManagerFilter(l: HttpListener): EnvoyObject {
     stat_prefix: l.name,
     // AUTO serves HTTP/1.1 and HTTP/2 (h2c prior knowledge, or ALPN h2 with TLS) on one port.
     codec_type: l.http2 === false ? 'HTTP1' : 'AUTO',
-    rds: { route_config_name: l.name, config_source: adsConfigSource() },
+    ...(scoped ? { scoped_routes: scopedRoutesField(l.name) } : { rds: { route_config_name: l.name, config_source: adsConfigSource() } }),
     http_filters: filters,
     ...clientAddressFields(l),
     normalize_path: { value: true },

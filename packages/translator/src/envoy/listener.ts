@@ -6,16 +6,28 @@ import type { EnvoyObject } from './envoy-object';
 import { httpConnectionManagerFilter } from './http-connection-manager';
 import { listenerFilters } from './listener-filters';
 import { routeConfiguration } from './route-config';
+import { scopedRoutes } from './scoped-routes';
 import { downstreamFilterChains } from './tls';
 
-/** The `Listener` and its `RouteConfiguration` (both named after the listener). */
-export function httpListener(l: HttpListener): { listener: EnvoyObject; routeConfiguration: EnvoyObject } {
-  const hcm = httpConnectionManagerFilter(l);
+export interface HttpListenerResources {
+  listener: EnvoyObject;
+  routeConfigurations: EnvoyObject[];
+  /** Scoped route configurations (host → route configuration), when `scoped`. */
+  scopes: EnvoyObject[];
+}
+
+/**
+ * The `Listener` and its routes: one `RouteConfiguration` named after the listener or, when
+ * `scoped`, one per virtual host with the scopes that choose between them.
+ */
+export function httpListener(l: HttpListener, scoped = false): HttpListenerResources {
+  const hcm = httpConnectionManagerFilter(l, scoped);
   const alpn = l.http2 === false ? ['http/1.1'] : ['h2', 'http/1.1'];
   const listener: EnvoyObject = { name: l.name, address: socketAddress(l.address, l.port) };
   const filters = listenerFilters({ proxyProtocol: l.proxyProtocol, tlsInspector: l.tls !== undefined });
   if (filters) listener.listener_filters = filters;
   const networkFilters = [...connectionLimitFilters(l), hcm];
   listener.filter_chains = l.tls ? downstreamFilterChains(l.tls, alpn, networkFilters) : [{ filters: networkFilters }];
-  return { listener, routeConfiguration: routeConfiguration(l.name, l.virtualHosts, 'envoy') };
+  if (scoped) return { listener, ...scopedRoutes(l) };
+  return { listener, routeConfigurations: [routeConfiguration(l.name, l.virtualHosts, 'envoy')], scopes: [] };
 }

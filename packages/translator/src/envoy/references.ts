@@ -25,9 +25,10 @@ interface Known {
 
 /**
  * Finds dangling references: route and TCP proxy clusters (weighted and mirrors included),
- * external auth service clusters, RDS names, EDS clusters without a ClusterLoadAssignment,
- * and SDS secret names. The one cluster a route may name without it existing is the
- * reserved invalid-backend share, and no real cluster may take that name.
+ * external auth service clusters, RDS names (of listeners and of scopes), scope keys used
+ * twice, EDS clusters without a ClusterLoadAssignment, and SDS secret names. The one cluster
+ * a route may name without it existing is the reserved invalid-backend share, and no real
+ * cluster may take that name.
  */
 export function checkReferences(res: EnvoyResources): Issue[] {
   const names = (list: object[], field: string) =>
@@ -60,6 +61,17 @@ export function checkReferences(res: EnvoyResources): Issue[] {
       const base = `routeConfigurations[${str(rc.name)}].virtual_hosts[${i}]`;
       for (const r of routeClusterRefs(vh)) cluster(r.name, `${base}.${r.path}`);
     });
+  }
+
+  // Every scoped listener of a proxy receives every scope, so keys must be unique across the set.
+  const scopeKeys = new Map<string, string>();
+  for (const scope of res.scopedRouteConfigurations as Obj[]) {
+    const path = `scopedRouteConfigurations[${str(scope.name)}]`;
+    routeConfig(scope.route_configuration_name, `${path}.route_configuration_name`);
+    const key = JSON.stringify(isObj(scope.key) ? scope.key.fragments : undefined);
+    const first = scopeKeys.get(key);
+    if (first !== undefined) issues.push({ code: 'duplicate-scope-key', path: `${path}.key`, message: `same key as scope "${first}"` });
+    else scopeKeys.set(key, str(scope.name) ?? '');
   }
 
   const visit = (o: Obj, path: string) => {

@@ -5,6 +5,8 @@ import { TypeUrl, type XdsTypeUrl } from '@tidegate/envoy-api';
 export interface EnvoyResources {
   listeners: object[];
   routeConfigurations: object[];
+  /** Host → route configuration, for a listener served with scoped routes. */
+  scopedRouteConfigurations: object[];
   clusters: object[];
   /** Named by `cluster_name`, not `name`. */
   clusterLoadAssignments: object[];
@@ -15,6 +17,7 @@ export interface EnvoyResources {
 export const COLLECTIONS: ReadonlyArray<{ key: keyof EnvoyResources; typeUrl: XdsTypeUrl; nameField: string }> = [
   { key: 'listeners', typeUrl: TypeUrl.Listener, nameField: 'name' },
   { key: 'routeConfigurations', typeUrl: TypeUrl.RouteConfiguration, nameField: 'name' },
+  { key: 'scopedRouteConfigurations', typeUrl: TypeUrl.ScopedRouteConfiguration, nameField: 'name' },
   { key: 'clusters', typeUrl: TypeUrl.Cluster, nameField: 'name' },
   { key: 'clusterLoadAssignments', typeUrl: TypeUrl.ClusterLoadAssignment, nameField: 'cluster_name' },
   { key: 'secrets', typeUrl: TypeUrl.Secret, nameField: 'name' },
@@ -23,6 +26,7 @@ export const COLLECTIONS: ReadonlyArray<{ key: keyof EnvoyResources; typeUrl: Xd
 export const emptyResources = (): EnvoyResources => ({
   listeners: [],
   routeConfigurations: [],
+  scopedRouteConfigurations: [],
   clusters: [],
   clusterLoadAssignments: [],
   secrets: [],

@@ -5,22 +5,34 @@ import type { EnvoyObject } from './envoy-object';
 import { grpcApiListener } from './grpc-api-listener';
 import { httpListener } from './listener';
 import { type EnvoyResources, emptyResources } from './resources';
+import { DEFAULT_SCOPED_ROUTES_MIN_HOSTS, scopedListenerName } from './scoped-routes';
 import { mergeSharedPorts } from './shared-port';
 import { tcpListener } from './tcp-proxy';
 import { secretResource } from './tls';
 
+export interface EnvoyTranslateOptions {
+  /**
+   * The HTTP listener with the most virtual hosts, if it has at least this many and serves
+   * exact host names only, gets one route configuration per host (scoped-routes.ts).
+   * 0 keeps every listener on a single route configuration.
+   */
+  scopedRoutesMinHosts?: number;
+}
+
 /**
- * Translates one proxy group. Pure: the same group always gives the same resources in the
- * same order. Assumes the group passed `validateProxyGroup`; `buildResourceSet` checks the
- * result before anything is published.
+ * Translates one proxy group. Pure: the same group and options always give the same
+ * resources in the same order. Assumes the group passed `validateProxyGroup`;
+ * `buildResourceSet` checks the result before anything is published.
  */
-export function translateProxyGroup(group: ProxyGroup): EnvoyResources {
+export function translateProxyGroup(group: ProxyGroup, options: EnvoyTranslateOptions = {}): EnvoyResources {
   const out = emptyResources();
   const bound: EnvoyObject[] = [];
+  const scoped = scopedListenerName(group.httpListeners, options.scopedRoutesMinHosts ?? DEFAULT_SCOPED_ROUTES_MIN_HOSTS);
   for (const l of group.httpListeners) {
-    const { listener, routeConfiguration } = httpListener(l);
+    const { listener, routeConfigurations, scopes } = httpListener(l, l.name === scoped);
     bound.push(listener);
-    out.routeConfigurations.push(routeConfiguration);
+    out.routeConfigurations.push(...routeConfigurations);
+    out.scopedRouteConfigurations.push(...scopes);
   }
   for (const l of group.tcpListeners) bound.push(tcpListener(l));
   out.listeners.push(...mergeSharedPorts(bound));

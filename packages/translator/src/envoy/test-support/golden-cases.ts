@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { ProxyGroup } from '@tidegate/ir';
 import type { EnvoyResources } from '../resources';
+import type { EnvoyTranslateOptions } from '../translate';
 import { TEST_CERTIFICATE, TEST_PRIVATE_KEY } from './test-certs';
 
 export const TESTDATA = path.join(__dirname, '..', 'testdata');
@@ -23,9 +24,16 @@ export function orphanOutputs(): string[] {
 
 export const outputPath = (name: string): string => path.join(TESTDATA, name + OUT);
 
+type CaseFile = Partial<ProxyGroup> & { translateOptions?: EnvoyTranslateOptions };
+
+const readCase = (name: string): CaseFile => parseYaml(fs.readFileSync(path.join(TESTDATA, name + IN), 'utf8')) as CaseFile;
+
+/** A case's `translateOptions` (top level, beside the group), if it sets any. */
+export const caseOptions = (name: string): EnvoyTranslateOptions => readCase(name).translateOptions ?? {};
+
 /** Reads a case's ProxyGroup; omitted lists default to empty so inputs stay short. */
 export function loadCase(name: string): ProxyGroup {
-  const raw = parseYaml(fs.readFileSync(path.join(TESTDATA, name + IN), 'utf8')) as Partial<ProxyGroup>;
+  const raw = readCase(name);
   return {
     name: raw.name ?? name,
     httpListeners: raw.httpListeners ?? [],

@@ -11,7 +11,8 @@ const API_LISTENER_PORT_BASE = 40000;
 
 /**
  * A bootstrap (proto3 JSON) holding the same resources statically: RDS references become
- * inline `route_config` (with RDS's `validate_clusters: false`), EDS clusters become STATIC with their ClusterLoadAssignment, SDS
+ * inline `route_config` (with RDS's `validate_clusters: false`), scoped RDS an inline list of
+ * scopes with their route configurations, EDS clusters become STATIC with their ClusterLoadAssignment, SDS
  * references name `static_resources.secrets`. Proxyless API listeners are re-hosted as
  * ordinary listeners on loopback so their HCM and routes are still checked.
  */
@@ -40,6 +41,7 @@ export function staticBootstrap(res: EnvoyResources): unknown {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'sds_config') continue; // a bare name resolves to a static secret
       if (k === 'rds') out.route_config = inlineRouteConfig(routes.get(((v as Obj).route_config_name as string) ?? ''));
+      else if (k === 'scoped_rds') out.scoped_route_configurations_list = { scoped_route_configurations: inlineScopes() };
       else out[k] = inline(v);
     }
     return out;
@@ -47,6 +49,12 @@ export function staticBootstrap(res: EnvoyResources): unknown {
   // Inline route configurations check their clusters at load unless told not to; over RDS they
   // do not (the reserved invalid-backend share relies on that), so keep RDS's behaviour.
   const inlineRouteConfig = (rc: Obj | undefined): Obj | undefined => rc && { ...rc, validate_clusters: { value: false } };
+  // A proxy's scopes all go to its one scoped listener; each carries its route configuration.
+  const inlineScopes = (): Obj[] =>
+    (res.scopedRouteConfigurations as Obj[]).map(({ route_configuration_name: rc, ...scope }) => ({
+      ...scope,
+      route_configuration: inlineRouteConfig(routes.get(rc as string)),
+    }));
   const bootstrap = {
     static_resources: {
       listeners: inline(listeners),

@@ -4,6 +4,7 @@ import { EnvoyProcess, locateEnvoy } from '@tidegate/envoy-runner';
 import type { ProxyGroup } from '@tidegate/ir';
 import { validateProxyGroup } from '@tidegate/ir';
 import { buildResourceSet, translateProxyGroup } from '../index';
+import type { EnvoyTranslateOptions } from '../translate';
 import { staticBootstrap } from './static-bootstrap';
 
 /**
@@ -11,10 +12,10 @@ import { staticBootstrap } from './static-bootstrap';
  * control plane would publish), then starts Envoy on it with an ephemeral admin port and
  * waits until it is LIVE. Callers must `stop()` it.
  */
-export async function startStaticEnvoy(group: ProxyGroup): Promise<EnvoyProcess> {
+export async function startStaticEnvoy(group: ProxyGroup, options: EnvoyTranslateOptions = {}): Promise<EnvoyProcess> {
   const valid = validateProxyGroup(group);
   if (!valid.ok) throw new Error(`invalid IR: ${JSON.stringify(valid.issues)}`);
-  const resources = translateProxyGroup(group);
+  const resources = translateProxyGroup(group, options);
   const set = buildResourceSet(resources);
   if (!set.ok) throw new Error(`resources refused: ${JSON.stringify(set.issues)}`);
   const { path: binary } = await locateEnvoy({ install: false });
