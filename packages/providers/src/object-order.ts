@@ -19,13 +19,16 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
  */
 const orderKeys = new WeakMap<KubeObject, string>();
 
-function orderKey(o: KubeObject): string {
+export function orderKey(o: KubeObject): string {
   let key = orderKeys.get(o);
   if (key === undefined) orderKeys.set(o, (key = `${o.kind}\0${o.metadata.namespace ?? ''}\0${o.metadata.name}`));
   return key;
 }
 
+/** Compares sourced objects like `compareObjects`, by their cached keys. */
+export const compareSourced = (a: SourcedObject, b: SourcedObject): number => cmp(orderKey(a.object), orderKey(b.object));
+
 /** A sorted copy of `objects` (stable for equal identities). */
 export function sortObjects<T extends SourcedObject>(objects: readonly T[]): T[] {
-  return [...objects].sort((a, b) => cmp(orderKey(a.object), orderKey(b.object)));
+  return [...objects].sort(compareSourced);
 }

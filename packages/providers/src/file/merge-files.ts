@@ -1,6 +1,7 @@
 // Combines per-file results into one snapshot: duplicates resolved, everything sorted.
-import { objectKey, type ProviderError, type ResourceSnapshot } from '@tidegate/common';
+import { objectKey, type ProviderError, type ResourceSnapshot, type SourcedObject } from '@tidegate/common';
 import { sortObjects } from '../object-order';
+import type { MergeOrder } from './merge-order';
 import type { LoadedObject } from './parse-file';
 
 export interface FileContribution {
@@ -9,10 +10,23 @@ export interface FileContribution {
 }
 
 /**
- * `files` must be in file path order: the first definition of a kind/namespace/name
- * wins, and every later one becomes an error naming both locations.
+ * The snapshot entry of a loaded object, one per loaded object: an unchanged file gives the
+ * same entries again, so consumers (and the snapshot's equality check) see the same objects.
  */
-export function mergeFiles(files: readonly FileContribution[], extraErrors: readonly ProviderError[] = []): ResourceSnapshot {
+const entries = new WeakMap<LoadedObject, SourcedObject>();
+
+function entryOf(loaded: LoadedObject): SourcedObject {
+  let entry = entries.get(loaded);
+  if (!entry) entries.set(loaded, (entry = { object: loaded.object, source: { ...loaded.source } }));
+  return entry;
+}
+
+/**
+ * `files` must be in file path order: the first definition of a kind/namespace/name
+ * wins, and every later one becomes an error naming both locations. `order` (kept by the
+ * caller between merges) re-sorts only what changed since the last merge.
+ */
+export function mergeFiles(files: readonly FileContribution[], extraErrors: readonly ProviderError[] = [], order?: MergeOrder): ResourceSnapshot {
   const kept = new Map<string, LoadedObject>();
   const errors: ProviderError[] = [...extraErrors];
   for (const file of files) {
@@ -36,7 +50,8 @@ export function mergeFiles(files: readonly FileContribution[], extraErrors: read
       });
     }
   }
-  const objects = sortObjects([...kept.values()]).map(({ object, source }) => ({ object, source: { ...source } }));
+  const merged = [...kept.values()];
+  const objects = (order ? order.order(merged) : sortObjects(merged)).map(entryOf);
   return { objects, errors: sortErrors(errors) };
 }
 

@@ -140,15 +140,30 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
       for (const issue of valid.issues) sink.add({ ref: { kind: 'ProxyGroup', name: group.name } }, issue.path, 'internal-error', issue.message);
     }
   }
-  const byName = (a: { namespace?: string; name: string }, b: { namespace?: string; name: string }) => compare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`);
+  const nameKey = (o: { namespace?: string; name: string }) => `${o.namespace}/${o.name}`;
   return {
     proxyGroups,
-    statuses: statuses.sort(byName),
+    statuses: sortedBy(statuses, nameKey),
     errors: sink.sorted(),
-    annotationReport: parsed
-      .flatMap((p) => p.findings)
-      .sort((a, b) => byName(a.ingress, b.ingress) || compare(a.annotation, b.annotation)),
+    // Ingress by Ingress (each one's findings in annotation order), the Ingresses by name.
+    annotationReport: sortedBy(parsed, (p) => nameKey(p.res)).flatMap((p) => findingsInOrder(p)),
   };
+}
+
+/** `list` sorted by one string key per element, worked out once per element (not per comparison). */
+function sortedBy<T>(list: readonly T[], key: (item: T) => string): T[] {
+  const keyed = list.map((item) => ({ item, key: key(item) }));
+  keyed.sort((a, b) => compare(a.key, b.key));
+  return keyed.map((k) => k.item);
+}
+
+/** An Ingress's annotation findings sorted by annotation, once per parsed Ingress. */
+const sortedFindings = new WeakMap<ParsedIngress, ParsedIngress['findings']>();
+
+function findingsInOrder(p: ParsedIngress): ParsedIngress['findings'] {
+  let out = sortedFindings.get(p);
+  if (!out) sortedFindings.set(p, (out = [...p.findings].sort((a, b) => compare(a.annotation, b.annotation))));
+  return out;
 }
 
 /** One host's path entries, in translation order (oldest Ingress first). */
@@ -324,7 +339,9 @@ function buildGroup(hostResults: Map<string, HostResult>, appRoots: Map<string, 
     const result = hostResults.get(host);
     const list = result?.claims ?? [];
     const redirects = list.map((c) => redirectsToHttps(c, host, certs));
-    const key = JSON.stringify([root ?? null, redirects, gateway.httpsPort]);
+    // Claims are the cached host result's own; what else the virtual hosts depend on is keyed
+    // here (an app-root route is rebuilt on every translation, so it is keyed by content).
+    const key = `${root ? JSON.stringify(root) : ''}|${redirects.map((r) => (r ? 1 : 0)).join('')}|${gateway.httpsPort}`;
     let built = result?.vhosts;
     if (!built || built.key !== key) {
       const secure = [...(root ? [root] : []), ...list.flatMap((c) => c.routes)];

@@ -45,6 +45,13 @@ function parseBody(def: KindSchema<unknown>, object: KubeObject): ParseResult {
 }
 
 /**
+ * Valid resources by snapshot entry. Providers hand over the same entry while an object and
+ * its source are unchanged, so most of a large index is reused as it was, not rebuilt.
+ * Resources are read-only for everyone, like the parsed bodies they hold.
+ */
+const validResources = new WeakMap<SourcedObject, Map<KindSchema<unknown>, Resource<unknown>>>();
+
+/**
  * Validates every object of the given kinds once (errors go to the sink) and
  * indexes the valid ones by kind, namespace and name. Objects of other kinds
  * belong to other translators and are skipped silently.
@@ -92,6 +99,15 @@ export class ResourceIndex {
     const keys = keysOf(object);
     const def = kinds.get(keys.kind);
     if (!def) return;
+    const known = validResources.get(sourced)?.get(def);
+    if (known) {
+      const key = objKey(known.namespace, known.name);
+      const valid = this.valid.get(keys.kind) as Map<string, Resource<unknown>>;
+      if (!valid.has(key) && !this.invalid.get(keys.kind)?.has(key)) {
+        valid.set(key, known);
+        return;
+      }
+    }
     const { group, version } = keys;
     const name = object.metadata?.name;
     const namespace = def.clusterScoped ? '' : (object.metadata?.namespace ?? 'default');
@@ -124,6 +140,9 @@ export class ResourceIndex {
     if (object.metadata.generation !== undefined) resource.generation = object.metadata.generation;
     if (object.metadata.creationTimestamp !== undefined) resource.creationTimestamp = object.metadata.creationTimestamp;
     valid.set(key, resource);
+    let byKind = validResources.get(sourced);
+    if (!byKind) validResources.set(sourced, (byKind = new Map()));
+    byKind.set(def, resource);
   }
 }
 
