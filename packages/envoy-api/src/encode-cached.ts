@@ -16,7 +16,7 @@ type Encoded = { ok: true; bytes: Uint8Array } | { ok: false; issues: Issue[] };
  * is unchanged (translators treat their output as immutable), so a cached entry is never stale.
  */
 const messageCache = new WeakMap<object, Map<protobuf.Type, Encoded>>();
-const resourceCache = new WeakMap<object, Map<string, Result<EncodedResource>>>();
+const resourceCache = new WeakMap<object, Map<string, Map<string, Result<EncodedResource>>>>();
 
 /**
  * `encodeResource`, remembered per object: handing in the same object again (same type URL
@@ -27,13 +27,13 @@ export function encodeResourceCached(typeUrl: string, name: string, object: obje
 }
 
 function rememberedResult(typeUrl: string, name: string, object: object, encode: () => Result<EncodedResource>): Result<EncodedResource> {
-  let byKey = resourceCache.get(object);
-  const key = `${typeUrl}\0${name}`;
-  const hit = byKey?.get(key);
-  if (hit) return hit;
-  const result = encode();
-  if (!byKey) resourceCache.set(object, (byKey = new Map()));
-  byKey.set(key, result);
+  // Nested maps, not a joined key: thousands of lookups per snapshot, no string built for each.
+  let byType = resourceCache.get(object);
+  if (!byType) resourceCache.set(object, (byType = new Map()));
+  let byName = byType.get(typeUrl);
+  if (!byName) byType.set(typeUrl, (byName = new Map()));
+  let result = byName.get(name);
+  if (!result) byName.set(name, (result = encode()));
   return result;
 }
 

@@ -3,7 +3,7 @@ import type { HttpListener, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const SHA_PREFIX = '{SHA}';
 /** base64 of a 20-byte SHA-1 digest. */
@@ -78,7 +78,7 @@ function schemeOf(hash: string): string {
 
 /** The basic_auth filter, present (and disabled by default) when some route of the listener uses it. */
 export function basicAuthFilters(l: HttpListener): HttpFilterPart[] {
-  if (!routesOf(l).some((r) => r.basicAuth)) return [];
+  if (!someRoute(l, 'basicAuth', (r) => !!r.basicAuth)) return [];
   return [perRouteFilter(FilterName.BasicAuth, ConfigType.BasicAuth, { users: { inline_string: PLACEHOLDER_USERS } })];
 }
 

@@ -4,7 +4,7 @@ import type { HttpListener, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const UINT32_MAX = 0xffffffff;
 
@@ -22,7 +22,7 @@ export function bodyLimitFilters(l: HttpListener): HttpFilterPart[] {
     const config = { max_request_bytes: { value: envoyLimit(l.maxRequestBodyBytes) } };
     return [{ filter: { name: FilterName.Buffer, typed_config: typed(ConfigType.Buffer, config) }, skipOnUpgrade: true }];
   }
-  if (!routesOf(l).some((r) => r.maxRequestBodyBytes !== undefined)) return [];
+  if (!someRoute(l, 'maxRequestBodyBytes', (r) => r.maxRequestBodyBytes !== undefined)) return [];
   // The listener-wide value is never used: the filter only runs where a route sets its own.
   return [perRouteFilter(FilterName.Buffer, ConfigType.Buffer, { max_request_bytes: { value: UINT32_MAX } }, { skipOnUpgrade: true })];
 }

@@ -1,10 +1,10 @@
 // CORS: the cors HTTP filter on the listener, and a CorsPolicy per virtual host or route.
 import { typed } from '@tidegate/envoy-api';
-import type { CorsPolicy, HttpListener } from '@tidegate/ir';
+import type { CorsPolicy, HttpListener, VirtualHost } from '@tidegate/ir';
 import type { EnvoyObject, RouteTarget } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter } from './per-route-filter';
+import { collectFromHosts, enabledOnRoute, perRouteFilter } from './per-route-filter';
 import { escapeRegex, safeRegex } from './regex';
 
 /**
@@ -13,7 +13,7 @@ import { escapeRegex, safeRegex } from './regex';
  * echoes what the preflight asked for (it sees the cors filter's preflight answers on the way back).
  */
 export function corsFilters(l: HttpListener): HttpFilterPart[] {
-  const policies = l.virtualHosts.flatMap((vh) => [vh.cors, ...vh.routes.map((r) => r.cors)]).filter((p): p is CorsPolicy => !!p);
+  const policies = collectFromHosts(l, 'cors', (vh) => [(vh as VirtualHost).cors, ...vh.routes.map((r) => r.cors)].filter((p): p is CorsPolicy => !!p));
   if (!policies.length) return [];
   const cors = { filter: { name: FilterName.Cors, typed_config: typed(ConfigType.Cors, {}) } };
   return policies.some((p) => echoes(p).length) ? [perRouteFilter(FilterName.CorsEcho, ConfigType.HeaderMutation, {}), cors] : [cors];

@@ -5,7 +5,7 @@ import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import { headerValueOption } from './header-mutation';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 /** Request header that steers a redirected request to its error backend's hidden route. */
 export const ERROR_BACKEND_HEADER = 'x-tidegate-error-backend';
@@ -32,7 +32,7 @@ export const ERROR_BACKEND_HEADER = 'x-tidegate-error-backend';
 
 /** The custom_response filter, present (and disabled by default) when some route of the listener uses it. */
 export function customErrorFilters(l: HttpListener): HttpFilterPart[] {
-  if (!routesOf(l).some((r) => r.customErrors?.statusCodes.length)) return [];
+  if (!someRoute(l, 'customErrors', (r) => !!r.customErrors?.statusCodes.length)) return [];
   return [perRouteFilter(FilterName.CustomResponse, ConfigType.CustomResponse, {})];
 }
 

@@ -5,7 +5,7 @@ import type { ExternalAuth, HttpListener, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, collectFromHosts } from './per-route-filter';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -27,7 +27,7 @@ export function extAuthzFilterName(a: ExternalAuth): string {
  * routes first use them.
  */
 export function externalAuthFilters(l: HttpListener): HttpFilterPart[] {
-  const auths = routesOf(l).flatMap((r) => (r.externalAuth ? [r.externalAuth] : []));
+  const auths = collectFromHosts(l, 'externalAuth', (vh) => vh.routes.flatMap((r) => (r.externalAuth ? [r.externalAuth] : [])));
   if (auths.length === 0) return [];
   const parts: HttpFilterPart[] = [];
   if (auths.some((a) => a.responseHeadersToUpstream?.length)) {

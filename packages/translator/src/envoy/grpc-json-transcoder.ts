@@ -3,7 +3,7 @@ import type { GrpcJsonTranscoder, HttpListener, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 /**
  * The listener-wide config is never used (the filter is disabled there and each route brings
@@ -14,7 +14,7 @@ const PLACEHOLDER: EnvoyObject = { proto_descriptor_bin: '', services: [] };
 
 /** The transcoder, present (disabled by default) when some route of the listener transcodes. */
 export function grpcJsonTranscoderFilters(l: HttpListener): HttpFilterPart[] {
-  if (!routesOf(l).some((r) => r.grpcJsonTranscoder)) return [];
+  if (!someRoute(l, 'grpcJsonTranscoder', (r) => !!r.grpcJsonTranscoder)) return [];
   return [perRouteFilter(FilterName.GrpcJsonTranscoder, ConfigType.GrpcJsonTranscoder, PLACEHOLDER)];
 }
 

@@ -4,13 +4,13 @@ import type { HttpListener, IpAccess, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const hasRules = (a: IpAccess | undefined): a is IpAccess => Boolean(a?.allow?.length || a?.deny?.length);
 
 /** The RBAC filter, present (and disabled by default) when some route of the listener has IP rules. */
 export function ipAccessFilters(l: HttpListener): HttpFilterPart[] {
-  if (!routesOf(l).some((r) => hasRules(r.ipAccess))) return [];
+  if (!someRoute(l, 'ipAccess', (r) => hasRules(r.ipAccess))) return [];
   // No `rules` in the listener-wide config: on its own the filter enforces nothing.
   return [perRouteFilter(FilterName.Rbac, ConfigType.Rbac, {})];
 }

@@ -25,12 +25,28 @@ export function enabledOnRoute(configType: string, config: EnvoyObject): EnvoyOb
   return typed(ConfigType.RouteFilterConfig, { config: typed(configType, config) });
 }
 
-/** Flattened route lists by virtual-host list: every filter source asks for the same one. */
-const flattened = new WeakMap<ReadonlyArray<{ routes: Route[] }>, Route[]>();
+/**
+ * What each virtual host yields for one question (`key`), remembered per IR virtual host:
+ * unchanged hosts come back as the same objects, so a listener of thousands of hosts asks
+ * each filter source's question again only of the hosts that changed. `key` names the
+ * question; the same key must always come with the same `pick`.
+ */
+const answers = new WeakMap<object, Map<string, readonly unknown[]>>();
 
-/** Every route of the listener's virtual hosts (read-only; shared between callers). */
-export function routesOf(l: { virtualHosts: Array<{ routes: Route[] }> }): Route[] {
-  let routes = flattened.get(l.virtualHosts);
-  if (!routes) flattened.set(l.virtualHosts, (routes = l.virtualHosts.flatMap((vh) => vh.routes)));
-  return routes;
+/** Everything `pick` yields over the listener's virtual hosts, in order. */
+export function collectFromHosts<T>(l: { virtualHosts: ReadonlyArray<{ routes: Route[] }> }, key: string, pick: (vh: { routes: Route[] }) => T[]): T[] {
+  const out: T[] = [];
+  for (const vh of l.virtualHosts) {
+    let byKey = answers.get(vh);
+    if (!byKey) answers.set(vh, (byKey = new Map()));
+    let found = byKey.get(key) as T[] | undefined;
+    if (!found) byKey.set(key, (found = pick(vh)));
+    for (const item of found) out.push(item);
+  }
+  return out;
+}
+
+/** Whether some route of the listener passes `test` (see `collectFromHosts` for `key`). */
+export function someRoute(l: { virtualHosts: ReadonlyArray<{ routes: Route[] }> }, key: string, test: (r: Route) => boolean): boolean {
+  return collectFromHosts(l, key, (vh) => (vh.routes.some(test) ? [true] : [])).length > 0;
 }

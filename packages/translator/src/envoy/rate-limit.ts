@@ -4,7 +4,7 @@ import type { HttpListener, RateLimit, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const ALWAYS = { default_value: { numerator: 100, denominator: 'HUNDRED' } };
 const PERIOD_MS: Record<RateLimit['per'], number> = { second: 1000, minute: 60_000 };
@@ -15,7 +15,7 @@ const CLIENT_KEY = 'remote_address';
 
 /** The local_ratelimit filter, present (and disabled by default) when some route of the listener is limited. */
 export function rateLimitFilters(l: HttpListener): HttpFilterPart[] {
-  if (!routesOf(l).some((r) => r.rateLimit)) return [];
+  if (!someRoute(l, 'rateLimit', (r) => !!r.rateLimit)) return [];
   return [perRouteFilter(FilterName.LocalRateLimit, ConfigType.LocalRateLimit, { stat_prefix: 'http_local_rate_limit' })];
 }
 

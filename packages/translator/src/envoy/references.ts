@@ -58,8 +58,11 @@ export function checkReferences(res: EnvoyResources): Issue[] {
   for (const rc of res.routeConfigurations as Obj[]) {
     asList(rc.virtual_hosts).forEach((vh, i) => {
       if (!isObj(vh)) return;
-      const base = `routeConfigurations[${str(rc.name)}].virtual_hosts[${i}]`;
-      for (const r of routeClusterRefs(vh)) cluster(r.name, `${base}.${r.path}`);
+      // Paths are spelled out only for a reference that fails (thousands of hosts per snapshot).
+      for (const r of routeClusterRefs(vh)) {
+        const n = str(r.name);
+        if (n !== undefined && !known.clusters.has(n)) cluster(n, `routeConfigurations[${str(rc.name)}].virtual_hosts[${i}].${r.path}`);
+      }
     });
   }
 

@@ -4,7 +4,7 @@ import type { HttpListener, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import type { HttpFilterPart } from './http-filters';
-import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
+import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 /**
  * The stateful session filter, disabled in the listener's chain and switched on by the routes
@@ -12,7 +12,7 @@ import { enabledOnRoute, perRouteFilter, routesOf } from './per-route-filter';
  * the load balancer picks another and the cookie is replaced.
  */
 export function sessionPersistenceFilters(l: HttpListener): HttpFilterPart[] {
-  if (!routesOf(l).some((r) => r.sessionPersistence && r.action.kind === 'forward')) return [];
+  if (!someRoute(l, 'sessionPersistence', (r) => !!r.sessionPersistence && r.action.kind === 'forward')) return [];
   return [perRouteFilter(FilterName.StatefulSession, ConfigType.StatefulSession, {})];
 }
 
