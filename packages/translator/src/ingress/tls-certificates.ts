@@ -63,6 +63,7 @@ export function ingressCertificates(ingresses: ParsedIngress[], ctx: IngressCont
 
 /** Whether `host` (a rule host) is served with a certificate. */
 export function hostHasTls(host: string, certs: IngressCertificates): boolean {
+  if (certs.hosts.size === 0) return false; // asked for every path of every host
   if (certs.hosts.has(host)) return true;
   if (host === '*') return false;
   const dot = host.indexOf('.');

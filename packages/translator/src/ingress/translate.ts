@@ -97,9 +97,15 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
     outcome(p).paths += entries.filter((e) => !e.fallback).length;
     const canary = settingsOf(p, canaryGroup) !== undefined;
     if (!canary) primaries.push(...entries);
+    let h: HostEntries | undefined;
+    let hostOfH: string | undefined;
     for (const e of entries) {
-      let h = hosts.get(e.host);
-      if (!h) hosts.set(e.host, (h = { primaries: [], canaries: [] }));
+      // An Ingress's paths mostly share one host: look it up again only when it changes.
+      if (!h || e.host !== hostOfH) {
+        hostOfH = e.host;
+        h = hosts.get(e.host);
+        if (!h) hosts.set(e.host, (h = { primaries: [], canaries: [] }));
+      }
       (canary ? h.canaries : h.primaries).push(e);
     }
   }

@@ -67,7 +67,7 @@ export class ResourceIndex {
       this.invalid.set(k, new Set());
     }
     // Only the kinds this index reads are sorted and checked: translators see every object.
-    const ours = objects.filter((o) => byKind.has(keysOf(o.object).kind));
+    const ours = objectsOfKinds(objects, byKind.keys());
     const sorted = ours.sort((a, b) => {
       const ka = keysOf(a.object).order;
       const kb = keysOf(b.object).order;
@@ -144,6 +144,29 @@ export class ResourceIndex {
     if (!byKind) validResources.set(sourced, (byKind = new Map()));
     byKind.set(def, resource);
   }
+}
+
+/**
+ * A snapshot's objects by kind key, worked out once per snapshot: every translator builds
+ * its own index from the same array, most of them over a few kinds among thousands of objects.
+ */
+const partitions = new WeakMap<readonly SourcedObject[], Map<string, SourcedObject[]>>();
+
+function objectsOfKinds(objects: readonly SourcedObject[], kinds: Iterable<string>): SourcedObject[] {
+  let byKind = partitions.get(objects);
+  if (!byKind) {
+    byKind = new Map();
+    for (const o of objects) {
+      const kind = keysOf(o.object).kind;
+      let list = byKind.get(kind);
+      if (!list) byKind.set(kind, (list = []));
+      list.push(o);
+    }
+    partitions.set(objects, byKind);
+  }
+  const out: SourcedObject[] = [];
+  for (const kind of kinds) for (const o of byKind.get(kind) ?? []) out.push(o);
+  return out;
 }
 
 /** `gateway.networking.k8s.io/v1` → [group, version]; `v1` → ['', 'v1']. */
