@@ -22,7 +22,33 @@ export function loadBalancerStatus(publishAddress: string | undefined): Record<s
   return { ingress: [isIP(publishAddress) ? { ip: publishAddress } : { hostname: publishAddress }] };
 }
 
+/**
+ * The last status per parsed Ingress with what it was made from. Unchanged Ingresses keep
+ * their parse between translations, and mostly their outcome: handing back the same status
+ * object spares building (and later collecting) ten thousand of them per change.
+ */
+const lastStatus = new WeakMap<ParsedIngress, { outcome: IngressOutcome; publishAddress: string | undefined; status: ObjectStatus }>();
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 export function ingressStatus(o: IngressOutcome, publishAddress: string | undefined): ObjectStatus {
+  const last = lastStatus.get(o.parsed);
+  if (
+    last &&
+    last.publishAddress === publishAddress &&
+    last.outcome.paths === o.paths &&
+    last.outcome.served === o.served &&
+    sameList(last.outcome.notServed, o.notServed) &&
+    sameList(last.outcome.unresolved, o.unresolved)
+  ) {
+    return last.status;
+  }
+  const status = buildStatus(o, publishAddress);
+  lastStatus.set(o.parsed, { outcome: o, publishAddress, status });
+  return status;
+}
+
+function buildStatus(o: IngressOutcome, publishAddress: string | undefined): ObjectStatus {
   const res = o.parsed.res;
   const gen = res.generation;
   const conditions: Condition[] = [];
