@@ -77,27 +77,10 @@ export function checkReferences(res: EnvoyResources): Issue[] {
     else scopeKeys.set(key, str(scope.name) ?? '');
   }
 
-  const visit = (o: Obj, path: string) => {
-    if (o['@type'] === HCM_TYPE && isObj(o.rds)) routeConfig(o.rds.route_config_name, `${path}.rds.route_config_name`);
-    if (o['@type'] === TCP_PROXY_TYPE) {
-      cluster(o.cluster, `${path}.cluster`);
-      const weighted = isObj(o.weighted_clusters) ? o.weighted_clusters.clusters : undefined;
-      // Here too the reserved share is meant to be missing (TCP proxy closes those connections).
-      asList(weighted).forEach(
-        (w, k) => isObj(w) && w.name !== INVALID_BACKEND_CLUSTER && cluster(w.name, `${path}.weighted_clusters.clusters[${k}].name`),
-      );
-    }
-    if (o['@type'] === EXT_AUTHZ_TYPE && isObj(o.http_service) && isObj(o.http_service.server_uri)) {
-      cluster(o.http_service.server_uri.cluster, `${path}.http_service.server_uri.cluster`);
-    }
-    asList(o.tls_certificate_sds_secret_configs).forEach((s, k) => isObj(s) && secret(s.name, `${path}.tls_certificate_sds_secret_configs[${k}].name`));
-    if (isObj(o.validation_context_sds_secret_config)) {
-      secret(o.validation_context_sds_secret_config.name, `${path}.validation_context_sds_secret_config.name`);
-    }
-  };
-  for (const l of res.listeners as Obj[]) walk(l, `listeners[${str(l.name)}]`, visit);
+  const check = { cluster, routeConfig, secret };
+  for (const l of res.listeners as Obj[]) for (const r of nestedRefs(l, `listeners[${str(l.name)}]`)) check[r.kind](r.name, r.path);
   for (const c of res.clusters as Obj[]) {
-    walk(c, `clusters[${str(c.name)}]`, visit);
+    for (const r of nestedRefs(c, `clusters[${str(c.name)}]`)) check[r.kind](r.name, r.path);
     if (c.type === 'EDS') {
       const eds = isObj(c.eds_cluster_config) ? str(c.eds_cluster_config.service_name) : undefined;
       const name = eds || str(c.name);
@@ -111,6 +94,48 @@ export function checkReferences(res: EnvoyResources): Issue[] {
     }
   }
   return issues;
+}
+
+/** A name one resource points at, the kind of resource it names, and where. */
+interface NestedRef {
+  kind: 'cluster' | 'routeConfig' | 'secret';
+  name: unknown;
+  path: string;
+}
+
+/**
+ * The references anywhere inside a listener or cluster (RDS names, TCP proxy and external
+ * auth clusters, SDS secrets), found once per object: the translator hands unchanged
+ * clusters over as the same objects, so a snapshot of thousands is not walked again.
+ */
+const nestedRefCache = new WeakMap<Obj, NestedRef[]>();
+
+function nestedRefs(resource: Obj, base: string): NestedRef[] {
+  const cached = nestedRefCache.get(resource);
+  if (cached) return cached;
+  const refs: NestedRef[] = [];
+  walk(resource, base, (o, path) => {
+    if (o['@type'] === HCM_TYPE && isObj(o.rds)) refs.push({ kind: 'routeConfig', name: o.rds.route_config_name, path: `${path}.rds.route_config_name` });
+    if (o['@type'] === TCP_PROXY_TYPE) {
+      refs.push({ kind: 'cluster', name: o.cluster, path: `${path}.cluster` });
+      const weighted = isObj(o.weighted_clusters) ? o.weighted_clusters.clusters : undefined;
+      // Here too the reserved share is meant to be missing (TCP proxy closes those connections).
+      asList(weighted).forEach(
+        (w, k) => isObj(w) && w.name !== INVALID_BACKEND_CLUSTER && refs.push({ kind: 'cluster', name: w.name, path: `${path}.weighted_clusters.clusters[${k}].name` }),
+      );
+    }
+    if (o['@type'] === EXT_AUTHZ_TYPE && isObj(o.http_service) && isObj(o.http_service.server_uri)) {
+      refs.push({ kind: 'cluster', name: o.http_service.server_uri.cluster, path: `${path}.http_service.server_uri.cluster` });
+    }
+    asList(o.tls_certificate_sds_secret_configs).forEach(
+      (sec, k) => isObj(sec) && refs.push({ kind: 'secret', name: sec.name, path: `${path}.tls_certificate_sds_secret_configs[${k}].name` }),
+    );
+    if (isObj(o.validation_context_sds_secret_config)) {
+      refs.push({ kind: 'secret', name: o.validation_context_sds_secret_config.name, path: `${path}.validation_context_sds_secret_config.name` });
+    }
+  });
+  nestedRefCache.set(resource, refs);
+  return refs;
 }
 
 /** Cluster names a virtual host's routes use, by virtual host object (re-read only when it is a new object). */

@@ -1,5 +1,5 @@
 // The Ingress translator: Ingresses of our class (with ingress-nginx / Higress annotations) → the default gateway's ProxyGroup.
-import type { SourcedObject } from '@tidegate/common';
+import type { ObjectStatus, SourcedObject } from '@tidegate/common';
 import { getLogger } from '@tidegate/common';
 import { validateProxyGroup, type Backend, type HttpListener, type ProxyGroup, type Route, type Secret, type VirtualHost } from '@tidegate/ir';
 import {
@@ -149,19 +149,29 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
   const nameKey = (o: { namespace?: string; name: string }) => `${o.namespace}/${o.name}`;
   return {
     proxyGroups,
-    statuses: sortedBy(statuses, nameKey),
+    statuses: sortedBy(statuses, nameKey, statusKeys),
     errors: sink.sorted(),
     // Ingress by Ingress (each one's findings in annotation order), the Ingresses by name.
-    annotationReport: sortedBy(parsed, (p) => nameKey(p.res)).flatMap((p) => findingsInOrder(p)),
+    annotationReport: sortedBy(parsed, (p) => nameKey(p.res), parsedKeys).flatMap((p) => findingsInOrder(p)),
   };
 }
 
-/** `list` sorted by one string key per element, worked out once per element (not per comparison). */
-function sortedBy<T>(list: readonly T[], key: (item: T) => string): T[] {
-  const keyed = list.map((item) => ({ item, key: key(item) }));
-  keyed.sort((a, b) => compare(a.key, b.key));
-  return keyed.map((k) => k.item);
+/**
+ * `list` sorted by one string key per element, worked out once per element object (statuses
+ * and parsed Ingresses mostly come back as the same objects, so mostly not at all).
+ */
+function sortedBy<T extends object>(list: readonly T[], key: (item: T) => string, keys: WeakMap<T, string>): T[] {
+  const keyOf = (item: T): string => {
+    let k = keys.get(item);
+    if (k === undefined) keys.set(item, (k = key(item)));
+    return k;
+  };
+  return [...list].sort((a, b) => compare(keyOf(a), keyOf(b)));
 }
+
+/** Sort keys of statuses and of parsed Ingresses (one map per key function). */
+const statusKeys = new WeakMap<ObjectStatus, string>();
+const parsedKeys = new WeakMap<ParsedIngress, string>();
 
 /** An Ingress's annotation findings sorted by annotation, once per parsed Ingress. */
 const sortedFindings = new WeakMap<ParsedIngress, ParsedIngress['findings']>();

@@ -200,7 +200,16 @@ export function byAge(a: Resource<unknown>, b: Resource<unknown>): number {
   const ta = a.creationTimestamp ?? '\uffff';
   const tb = b.creationTimestamp ?? '\uffff';
   if (ta !== tb) return ta < tb ? -1 : 1;
-  const ka = `${a.namespace}/${a.name}`;
-  const kb = `${b.namespace}/${b.name}`;
+  const ka = nameKeyOf(a);
+  const kb = nameKeyOf(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** `namespace/name` per resource, built once (sorting thousands compares each many times). */
+const nameKeys = new WeakMap<Resource<unknown>, string>();
+
+function nameKeyOf(r: Resource<unknown>): string {
+  let key = nameKeys.get(r);
+  if (key === undefined) nameKeys.set(r, (key = `${r.namespace}/${r.name}`));
+  return key;
 }
