@@ -51,6 +51,43 @@ function parseBody(def: KindSchema<unknown>, object: KubeObject): ParseResult {
  */
 const validResources = new WeakMap<SourcedObject, Map<KindSchema<unknown>, Resource<unknown>>>();
 
+/** The last error-free index of one kind: its objects in index order and what they gave. */
+interface KindMemo {
+  objects: readonly SourcedObject[];
+  valid: Map<string, Resource<unknown>>;
+  invalid: Set<string>;
+}
+
+/** By kind schema: translators index the same kinds (Services, Secrets…) from the same snapshot. */
+const kindMemos = new WeakMap<KindSchema<unknown>, KindMemo>();
+
+const byOrder = (a: SourcedObject, b: SourcedObject): number => {
+  const ka = keysOf(a.object).order;
+  const kb = keysOf(b.object).order;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
+
+/** The resource of an object that passes every check `add` makes (name, version, schema), else undefined. */
+function validResource(sourced: SourcedObject, def: KindSchema<unknown>): Resource<unknown> | undefined {
+  const known = validResources.get(sourced)?.get(def);
+  if (known) return known;
+  const { object, source } = sourced;
+  const name = object.metadata?.name;
+  if (!name || !def.versions.includes(keysOf(object).version)) return undefined;
+  const parsed = parseBody(def, object);
+  if (!parsed.success) return undefined;
+  const namespace = def.clusterScoped ? '' : (object.metadata?.namespace ?? 'default');
+  const ref: ObjectRef = def.clusterScoped ? { kind: object.kind, name } : { kind: object.kind, namespace, name };
+  const resource: Resource<unknown> = { object, ref, namespace, name, body: parsed.data };
+  if (source) resource.source = source;
+  if (object.metadata.generation !== undefined) resource.generation = object.metadata.generation;
+  if (object.metadata.creationTimestamp !== undefined) resource.creationTimestamp = object.metadata.creationTimestamp;
+  let byKind = validResources.get(sourced);
+  if (!byKind) validResources.set(sourced, (byKind = new Map()));
+  byKind.set(def, resource);
+  return resource;
+}
+
 /**
  * Validates every object of the given kinds once (errors go to the sink) and
  * indexes the valid ones by kind, namespace and name. Objects of other kinds
@@ -62,18 +99,57 @@ export class ResourceIndex {
 
   constructor(objects: readonly SourcedObject[], kinds: ReadonlyArray<KindSchema<unknown>>, sink: ErrorSink) {
     const byKind = new Map(kinds.map((k) => [kindKey(k.group, k.kind), k]));
+    // Only the kinds this index reads are sorted and checked: translators see every object.
+    const perKind = new Map([...byKind.keys()].map((k) => [k, [...objectsOfKind(objects, k)].sort(byOrder)]));
+    if (this.fromMemos(byKind, perKind)) return;
     for (const k of byKind.keys()) {
       this.valid.set(k, new Map());
       this.invalid.set(k, new Set());
     }
-    // Only the kinds this index reads are sorted and checked: translators see every object.
-    const ours = objectsOfKinds(objects, byKind.keys());
-    const sorted = ours.sort((a, b) => {
-      const ka = keysOf(a.object).order;
-      const kb = keysOf(b.object).order;
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
-    for (const o of sorted) this.add(o, byKind, sink);
+    // One pass over every kind in namespace/name order, so errors come in the order they always did.
+    const sorted = [...perKind.values()].flat().sort(byOrder);
+    const withErrors = new Set<string>();
+    for (const o of sorted) {
+      const before = sink.errors.length;
+      this.add(o, byKind, sink);
+      if (sink.errors.length > before) withErrors.add(keysOf(o.object).kind);
+    }
+    for (const [k, def] of byKind) {
+      if (!withErrors.has(k)) kindMemos.set(def, { objects: perKind.get(k)!, valid: this.valid.get(k)!, invalid: this.invalid.get(k)! });
+    }
+  }
+
+  /**
+   * Builds the index from the last error-free result per kind when each kind's objects are
+   * the same entries as then, or differ in a few entries that keep their namespace/name and
+   * are valid (an edit): those are put in place in a copy. Anything else (objects added or
+   * removed, an invalid one, no earlier result) returns false and the index is built anew.
+   * The maps are shared between indexes and never changed once built.
+   */
+  private fromMemos(byKind: Map<string, KindSchema<unknown>>, perKind: Map<string, SourcedObject[]>): boolean {
+    const plan: Array<{ k: string; def: KindSchema<unknown>; memo: KindMemo }> = [];
+    for (const [k, def] of byKind) {
+      const list = perKind.get(k)!;
+      const memo = kindMemos.get(def);
+      if (!memo || memo.objects.length !== list.length) return false;
+      let valid: Map<string, Resource<unknown>> | undefined;
+      for (let i = 0; i < list.length; i++) {
+        const now = list[i]!;
+        const before = memo.objects[i]!;
+        if (now === before) continue;
+        if (keysOf(now.object).order !== keysOf(before.object).order) return false;
+        const resource = validResource(now, def);
+        if (!resource) return false;
+        (valid ??= new Map(memo.valid)).set(objKey(resource.namespace, resource.name), resource);
+      }
+      plan.push({ k, def, memo: valid ? { objects: list, valid, invalid: memo.invalid } : memo });
+    }
+    for (const { k, def, memo } of plan) {
+      this.valid.set(k, memo.valid);
+      this.invalid.set(k, memo.invalid);
+      kindMemos.set(def, memo);
+    }
+    return true;
   }
 
   /** Valid objects of a kind, sorted by namespace then name. */
@@ -135,14 +211,7 @@ export class ResourceIndex {
       for (const issue of fieldIssues(parsed.error.issues)) sink.add(at, issue.path, issue.code, issue.message);
       return;
     }
-    const resource: Resource<unknown> = { object, ref, namespace, name, body: parsed.data };
-    if (source) resource.source = source;
-    if (object.metadata.generation !== undefined) resource.generation = object.metadata.generation;
-    if (object.metadata.creationTimestamp !== undefined) resource.creationTimestamp = object.metadata.creationTimestamp;
-    valid.set(key, resource);
-    let byKind = validResources.get(sourced);
-    if (!byKind) validResources.set(sourced, (byKind = new Map()));
-    byKind.set(def, resource);
+    valid.set(key, validResource(sourced, def) as Resource<unknown>); // passes: checked just above
   }
 }
 
@@ -152,7 +221,7 @@ export class ResourceIndex {
  */
 const partitions = new WeakMap<readonly SourcedObject[], Map<string, SourcedObject[]>>();
 
-function objectsOfKinds(objects: readonly SourcedObject[], kinds: Iterable<string>): SourcedObject[] {
+function objectsOfKind(objects: readonly SourcedObject[], kind: string): readonly SourcedObject[] {
   let byKind = partitions.get(objects);
   if (!byKind) {
     byKind = new Map();
@@ -164,9 +233,7 @@ function objectsOfKinds(objects: readonly SourcedObject[], kinds: Iterable<strin
     }
     partitions.set(objects, byKind);
   }
-  const out: SourcedObject[] = [];
-  for (const kind of kinds) for (const o of byKind.get(kind) ?? []) out.push(o);
-  return out;
+  return byKind.get(kind) ?? [];
 }
 
 /** `gateway.networking.k8s.io/v1` → [group, version]; `v1` → ['', 'v1']. */
