@@ -74,3 +74,14 @@ export function objectKey(o: { kind: string; metadata: ObjectMeta }): string {
   if (key === undefined) objectKeys.set(o, (key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
   return key;
 }
+
+/**
+ * The lists joined; when at most one of them has entries, that list itself. Snapshots are
+ * merged from several providers on every change, and keeping the one provider's array (the
+ * usual case) lets every stage that remembers work per snapshot array find it again.
+ */
+export function joinLists<T>(lists: ReadonlyArray<T[]>): T[] {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  return nonEmpty.flat() as T[];
+}

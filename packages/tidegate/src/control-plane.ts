@@ -1,6 +1,6 @@
 // The composition root: starts every stage in a fixed order and stops them in reverse.
 import { Subscription, Subject } from 'rxjs';
-import { Topic, getLogger, type ResourceSnapshot } from '@tidegate/common';
+import { Topic, getLogger, joinLists, type ResourceSnapshot } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import { FileProvider, KubernetesProvider, type KubernetesProviderOptions, type Provider } from '@tidegate/providers';
 import { SnapshotCache, XdsServer, type XdsTlsOptions } from '@tidegate/xds-server';
@@ -136,10 +136,8 @@ export class ControlPlane {
         provider.resources.subscribe((snapshot) => {
           latest.set(provider, snapshot);
           if (latest.size < this.providers.length) return; // publish only once every source is complete
-          merged.publish({
-            objects: [...latest.values()].flatMap((s) => s.objects),
-            errors: [...latest.values()].flatMap((s) => s.errors),
-          });
+          const snapshots = [...latest.values()];
+          merged.publish({ objects: joinLists(snapshots.map((s) => s.objects)), errors: joinLists(snapshots.map((s) => s.errors)) });
         }),
       );
     }

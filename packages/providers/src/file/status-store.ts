@@ -8,6 +8,15 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareStatuses = (a: ObjectStatus, b: ObjectStatus): number =>
   cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
 
+/** Keys per status object: translators hand unchanged statuses over as the same objects. */
+const keys = new WeakMap<ObjectStatus, string>();
+
+function keyOf(s: ObjectStatus): string {
+  let key = keys.get(s);
+  if (key === undefined) keys.set(s, (key = statusKey(s)));
+  return key;
+}
+
 /** Statuses keyed by object; only objects the owner currently has are kept. */
 export class StatusStore {
   private byKey = new Map<string, ObjectStatus>();
@@ -21,7 +30,7 @@ export class StatusStore {
   replace(statuses: readonly ObjectStatus[], owns: (key: string) => boolean): void {
     const next = new Map<string, ObjectStatus>();
     for (const s of statuses) {
-      const key = statusKey(s);
+      const key = keyOf(s);
       if (owns(key)) next.set(key, s);
     }
     this.byKey = next;

@@ -2,7 +2,7 @@
 import deepEqual from 'fast-deep-equal';
 import { combineLatest, distinctUntilChanged, map, of, type Observable } from 'rxjs';
 import { Gauge, type Registry } from 'prom-client';
-import type { ResourceSnapshot } from '@tidegate/common';
+import { joinLists, type ResourceSnapshot } from '@tidegate/common';
 import { NacosProvider, type NacosRegistryTarget, type Provider, type RegistryStatus } from '@tidegate/providers';
 import { translateRegistries } from '@tidegate/translator';
 
@@ -14,7 +14,7 @@ import { translateRegistries } from '@tidegate/translator';
 export function createRegistryProvider(configProviders: readonly Provider[]): NacosProvider {
   if (configProviders.length === 0) return new NacosProvider({ targets: of([]) });
   const targets: Observable<NacosRegistryTarget[]> = combineLatest(configProviders.map((p) => p.resources.changes())).pipe(
-    map((snapshots: ResourceSnapshot[]) => translateRegistries(snapshots.flatMap((s) => s.objects)).nacosSources),
+    map((snapshots: ResourceSnapshot[]) => translateRegistries(joinLists(snapshots.map((s) => s.objects))).nacosSources),
     distinctUntilChanged(deepEqual),
   );
   return new NacosProvider({ targets });
