@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEcho, type EchoServer } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, gateway, httpListener, service } from './support/fixtures';
+import { GATEWAY_CLASS, docs, gateway, httpListener, service, simpleRoute } from './support/fixtures';
 import { freePort, httpRequest, waitFor } from './support/http';
 
 jest.setTimeout(60_000);
@@ -39,14 +39,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidegate-cli-'));
   fs.writeFileSync(
     path.join(dir, 'all.yaml'),
-    docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port)), service('svc', [echo.port]), `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: r, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules: [{ backendRefs: [{ name: svc, port: 80 }] }]
-`),
+    docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port)), service('svc', [echo.port]), simpleRoute('HTTPRoute', 'r', 'http', ['svc'])),
   );
 });
 

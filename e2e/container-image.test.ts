@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { startEcho, type EchoServer } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, gateway, httpListener, service } from './support/fixtures';
+import { GATEWAY_CLASS, docs, gateway, httpListener, service, simpleRoute } from './support/fixtures';
 import { freePort, httpRequest, waitFor } from './support/http';
 
 jest.setTimeout(60_000);
@@ -246,14 +246,7 @@ spec:
       port = await freePort();
       fs.writeFileSync(
         path.join(rootfs, 'config', 'all.yaml'),
-        docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port)), service('svc', [echo.port]), `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: r, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules: [{ backendRefs: [{ name: svc, port: 80 }] }]
-`),
+        docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port)), service('svc', [echo.port]), simpleRoute('HTTPRoute', 'r', 'http', ['svc'])),
       );
     });
     afterAll(async () => {

@@ -1,14 +1,13 @@
 // `node packages/conformance/dist/main.js`: the Gateway API conformance suite against Tidegate, real Envoy and a real kube-apiserver.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { parse } from 'yaml';
 import { configureLogging, getLogger, type LogLevel } from '@tidegate/common';
 import { locateEnvoy } from '@tidegate/envoy-runner';
-import { startKubeApiServer, type KubeApiServer } from '@tidegate/providers';
+import { freePorts, startKubeApiServer, type KubeApiServer } from '@tidegate/providers';
 import { REPO_ROOT, conformanceComponents } from './components';
 import { startControllerManager, type ControllerManager } from './controller-manager';
 import { GatewayRunner } from './gateway-runner';
@@ -233,20 +232,6 @@ async function claimedFeatures(api: KubeApiServer, timeoutMs: number): Promise<s
     await sleep(250);
   }
   return [];
-}
-
-/** Free loopback ports (bound to 0, then released). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
