@@ -1,84 +1,31 @@
-// Memory between Ingress translations: with 10,000 Ingresses, one change should cost its
-// own Ingress and the hosts it touches, not a translation of everything.
-import type { KubeObject, SourcedObject } from '@tidegate/common';
-import { ErrorSink, TranslationEnvironment, type TranslationError } from '../resources';
-import type { IngressContext } from './context';
-import type { ParsedIngress } from './ingress-settings';
-import type { PathEntry } from './paths';
+// Memory between Ingress translations: the state of the last one, while it still applies.
+import type { SourcedObject } from '@tidegate/common';
+import { TranslationEnvironment } from '../resources';
+import { IngressState } from './ingress-state';
 import type { IngressTranslateOptions } from './types';
 
-/** A value with the errors that computing it reported (replayed on every reuse). */
-interface Recorded<T> {
-  value: T;
-  errors: TranslationError[];
-}
-
-/** A host's path entries (in translation order) and what translating them gave. */
-interface HostMemo<R> {
-  primaries: PathEntry[];
-  canaries: PathEntry[];
-  result: R;
-}
-
 /**
- * Keeps per-Ingress and per-host results between translations. Everything an Ingress's
- * translation reads besides the Ingresses (Services, EndpointSlices, Secrets, classes,
- * McpBridges, options) is the "environment": while it is unchanged (same objects, by
- * identity, as providers hand over unchanged objects), an unchanged Ingress reuses its
- * parse and path entries, and a host whose entries are all unchanged reuses its routes.
- * Any change to the environment starts afresh. Results are identical to a translation
- * without the cache (a test checks it); only the time differs.
+ * Keeps an IngressState between translations. Everything an Ingress's translation reads
+ * besides the Ingresses (Services, EndpointSlices, Secrets, classes, McpBridges, options) is
+ * the "environment": while it is unchanged (same objects, by identity, as providers hand over
+ * unchanged objects), the next translation updates the last state with the Ingresses that
+ * came and went. Any change to the environment starts from an empty state. Results are
+ * identical to a translation without the cache (a test checks it); only the time differs.
  */
 export class IngressTranslationCache {
   private readonly environment = new TranslationEnvironment();
-  private parsed = new WeakMap<KubeObject, Recorded<ParsedIngress>>();
-  private entries = new WeakMap<ParsedIngress, Recorded<PathEntry[]>>();
-  private hosts = new Map<string, HostMemo<unknown>>();
-  private nextHosts = new Map<string, HostMemo<unknown>>();
+  private state = new IngressState();
 
-  /** Starts one translation; forgets everything when the environment changed. */
-  begin(objects: readonly SourcedObject[], options: IngressTranslateOptions): void {
+  /** The state a translation of `objects` updates: the last one, or a fresh one when the environment changed. */
+  begin(objects: readonly SourcedObject[], options: IngressTranslateOptions): IngressState {
     const { cache: _cache, registries: _registries, ...settings } = options;
-    if (!this.environment.update(objects, (o) => o.kind !== 'Ingress', settings)) {
-      this.parsed = new WeakMap();
-      this.entries = new WeakMap();
-      this.hosts = new Map();
-    }
-    this.nextHosts = new Map();
+    if (!this.environment.update(objects, (o) => o.kind !== 'Ingress', settings)) this.state = new IngressState();
+    return this.state;
   }
 
-  /** Ends a translation: hosts not seen in it are forgotten. */
-  end(): void {
-    this.hosts = this.nextHosts;
-    this.nextHosts = new Map();
-  }
-
-  parse(object: KubeObject, ctx: IngressContext, compute: (ctx: IngressContext) => ParsedIngress): ParsedIngress {
-    return remembered(this.parsed, object, ctx, compute);
-  }
-
-  pathEntries(p: ParsedIngress, ctx: IngressContext, compute: (ctx: IngressContext) => PathEntry[]): PathEntry[] {
-    return remembered(this.entries, p, ctx, compute);
-  }
-
-  /** The host's earlier result when its entries are the same objects in the same order. */
-  host<R>(host: string, primaries: PathEntry[], canaries: PathEntry[], compute: () => R): R {
-    const memo = this.hosts.get(host) as HostMemo<R> | undefined;
-    const result = memo && sameList(memo.primaries, primaries) && sameList(memo.canaries, canaries) ? memo.result : compute();
-    this.nextHosts.set(host, { primaries, canaries, result });
-    return result;
+  /** Drops the state (a translation failed part-way through it). */
+  forget(): void {
+    this.state = new IngressState();
+    this.environment.reset();
   }
 }
-
-function remembered<K extends object, T>(map: WeakMap<K, Recorded<T>>, key: K, ctx: IngressContext, compute: (ctx: IngressContext) => T): T {
-  let recorded = map.get(key);
-  if (!recorded) {
-    const sink = new ErrorSink();
-    recorded = { value: compute({ ...ctx, sink }), errors: sink.errors };
-    map.set(key, recorded);
-  }
-  ctx.sink.errors.push(...recorded.errors);
-  return recorded.value;
-}
-
-const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

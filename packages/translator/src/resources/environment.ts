@@ -23,4 +23,10 @@ export class TranslationEnvironment {
     this.settings = text;
     return same;
   }
+
+  /** Forgets the recorded environment: the next `update` reports a change. */
+  reset(): void {
+    this.objects = [];
+    this.settings = '';
+  }
 }

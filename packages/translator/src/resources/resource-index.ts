@@ -53,6 +53,9 @@ const validResources = new WeakMap<SourcedObject, Map<KindSchema<unknown>, Resou
 
 /** The last error-free index of one kind: its objects in index order and what they gave. */
 interface KindMemo {
+  /** The kind's objects in snapshot order, as they came. */
+  input: readonly SourcedObject[];
+  /** The same, in index order. */
   objects: readonly SourcedObject[];
   valid: Map<string, Resource<unknown>>;
   invalid: Set<string>;
@@ -100,8 +103,9 @@ export class ResourceIndex {
   constructor(objects: readonly SourcedObject[], kinds: ReadonlyArray<KindSchema<unknown>>, sink: ErrorSink) {
     const byKind = new Map(kinds.map((k) => [kindKey(k.group, k.kind), k]));
     // Only the kinds this index reads are sorted and checked: translators see every object.
-    const perKind = new Map([...byKind.keys()].map((k) => [k, [...objectsOfKind(objects, k)].sort(byOrder)]));
-    if (this.fromMemos(byKind, perKind)) return;
+    const inputs = new Map([...byKind.keys()].map((k) => [k, objectsOfKind(objects, k)] as const));
+    const perKind = new Map([...byKind].map(([k, def]) => [k, sortedLikeMemo(inputs.get(k)!, kindMemos.get(def)) ?? [...inputs.get(k)!].sort(byOrder)]));
+    if (this.fromMemos(byKind, inputs, perKind)) return;
     for (const k of byKind.keys()) {
       this.valid.set(k, new Map());
       this.invalid.set(k, new Set());
@@ -115,7 +119,7 @@ export class ResourceIndex {
       if (sink.errors.length > before) withErrors.add(keysOf(o.object).kind);
     }
     for (const [k, def] of byKind) {
-      if (!withErrors.has(k)) kindMemos.set(def, { objects: perKind.get(k)!, valid: this.valid.get(k)!, invalid: this.invalid.get(k)! });
+      if (!withErrors.has(k)) kindMemos.set(def, { input: inputs.get(k)!, objects: perKind.get(k)!, valid: this.valid.get(k)!, invalid: this.invalid.get(k)! });
     }
   }
 
@@ -126,7 +130,7 @@ export class ResourceIndex {
    * removed, an invalid one, no earlier result) returns false and the index is built anew.
    * The maps are shared between indexes and never changed once built.
    */
-  private fromMemos(byKind: Map<string, KindSchema<unknown>>, perKind: Map<string, SourcedObject[]>): boolean {
+  private fromMemos(byKind: Map<string, KindSchema<unknown>>, inputs: Map<string, readonly SourcedObject[]>, perKind: Map<string, readonly SourcedObject[]>): boolean {
     const plan: Array<{ k: string; def: KindSchema<unknown>; memo: KindMemo }> = [];
     for (const [k, def] of byKind) {
       const list = perKind.get(k)!;
@@ -142,7 +146,7 @@ export class ResourceIndex {
         if (!resource) return false;
         (valid ??= new Map(memo.valid)).set(objKey(resource.namespace, resource.name), resource);
       }
-      plan.push({ k, def, memo: valid ? { objects: list, valid, invalid: memo.invalid } : memo });
+      plan.push({ k, def, memo: { input: inputs.get(k)!, objects: list, valid: valid ?? memo.valid, invalid: memo.invalid } });
     }
     for (const { k, def, memo } of plan) {
       this.valid.set(k, memo.valid);
@@ -213,6 +217,39 @@ export class ResourceIndex {
     }
     valid.set(key, validResource(sourced, def) as Resource<unknown>); // passes: checked just above
   }
+}
+
+/**
+ * A kind's objects in index order without sorting them, when they are the memo's objects
+ * with a few entries replaced in place by ones of the same namespace/name (a provider
+ * hands over an edited object where the old one was). Undefined otherwise.
+ */
+function sortedLikeMemo(input: readonly SourcedObject[], memo: KindMemo | undefined): readonly SourcedObject[] | undefined {
+  if (!memo || memo.input.length !== input.length) return undefined;
+  let out: SourcedObject[] | undefined;
+  for (let i = 0; i < input.length; i++) {
+    const now = input[i]!;
+    const before = memo.input[i]!;
+    if (now === before) continue;
+    const order = keysOf(now.object).order;
+    if (order !== keysOf(before.object).order) return undefined;
+    const at = indexOfOrder(memo.objects, order);
+    if (memo.objects[at] !== before) return undefined;
+    (out ??= [...memo.objects])[at] = now;
+  }
+  return out ?? memo.objects;
+}
+
+/** Binary search in a list sorted by order key (the first with a key not below `order`). */
+function indexOfOrder(list: readonly SourcedObject[], order: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keysOf(list[mid]!.object).order < order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
