@@ -1,6 +1,6 @@
 // The cache changes how much work a translation does, never its result: every golden case,
 // then a series of edits to its Ingresses and other objects (fixed ones, then random ones:
-// moves between hosts, new ages, removals and returns), translated with one cache
+// moves between hosts, new ages, removals and returns of any object), translated with one cache
 // throughout, must give exactly what a translation from scratch gives.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,11 +106,12 @@ describe('IngressTranslationCache', () => {
     for (let n = 0; n < 40; n++) {
       const ingresses = current.map((o, i) => [o, i] as const).filter(([o]) => o.object.kind === 'Ingress');
       const roll = next();
-      if (roll < 0.15 && ingresses.length > 0) {
-        const [gone, at] = pick(ingresses);
-        away.push(gone);
+      if (roll < 0.2 && current.length > 0) {
+        // Any object goes away for a while: an Ingress, or a Service, Secret, class… it reads.
+        const at = Math.floor(next() * current.length);
+        away.push(current[at] as SourcedObject);
         current = current.filter((_, i) => i !== at);
-      } else if (roll < 0.3 && away.length > 0) {
+      } else if (roll < 0.35 && away.length > 0) {
         const back = away.splice(Math.floor(next() * away.length), 1)[0] as SourcedObject;
         const at = Math.floor(next() * (current.length + 1));
         current = [...current.slice(0, at), back, ...current.slice(at)];
@@ -146,6 +147,16 @@ describe('IngressTranslationCache', () => {
       if (vh.name === 'two.example.com') expect(vh).not.toBe(was);
       else expect(vh).toBe(was);
     }
+  });
+
+  it('keeps its state when objects of kinds it does not read change', () => {
+    const { objects, options } = load('basic.in.yaml');
+    const cache = new IngressTranslationCache();
+    const route = (n: number): SourcedObject => ({ object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'default', labels: { n: String(n) } } } });
+    const first = translateIngress([...objects, route(1)], { ...options, cache }).proxyGroups[0]!;
+    const second = translateIngress([...objects, route(2)], { ...options, cache }).proxyGroups[0]!;
+    expect(second.httpListeners[0]!.virtualHosts.length).toBeGreaterThan(0);
+    second.httpListeners[0]!.virtualHosts.forEach((vh, i) => expect(vh).toBe(first.httpListeners[0]!.virtualHosts[i]));
   });
 
   it('starts afresh after a translation that failed part-way', () => {
