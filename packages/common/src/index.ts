@@ -4,3 +4,4 @@ export * from './logger';
 export * from './topic';
 export * from './resources';
 export * from './registry-target';
+export * from './sorting';

@@ -1,15 +1,13 @@
 // The one deterministic order of objects in a snapshot: kind, then namespace, then name.
 import type { KubeObject, SourcedObject } from '@tidegate/common';
-
-// Plain code-unit comparison: localeCompare would depend on the machine's locale.
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+import { compareStrings } from '@tidegate/common';
 
 /** Orders objects by kind, namespace (cluster-scoped first), name. */
 export function compareObjects(a: KubeObject, b: KubeObject): number {
   return (
-    cmp(a.kind, b.kind) ||
-    cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-    cmp(a.metadata.name, b.metadata.name)
+    compareStrings(a.kind, b.kind) ||
+    compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    compareStrings(a.metadata.name, b.metadata.name)
   );
 }
 
@@ -26,7 +24,7 @@ export function orderKey(o: KubeObject): string {
 }
 
 /** Compares sourced objects like `compareObjects`, by their cached keys. */
-export const compareSourced = (a: SourcedObject, b: SourcedObject): number => cmp(orderKey(a.object), orderKey(b.object));
+export const compareSourced = (a: SourcedObject, b: SourcedObject): number => compareStrings(orderKey(a.object), orderKey(b.object));
 
 /** A sorted copy of `objects` (stable for equal identities). */
 export function sortObjects<T extends SourcedObject>(objects: readonly T[]): T[] {

@@ -1,4 +1,5 @@
 // Make-before-break rules between resource types, as data the sessions consult.
+import { compareStrings } from '@tidegate/common';
 import { TypeUrl } from '@tidegate/envoy-api';
 
 /**
@@ -77,5 +78,5 @@ export function inPushOrder(typeUrls: Iterable<string>): string[] {
     const i = STREAM_PUSH_ORDER.indexOf(t);
     return i === -1 ? STREAM_PUSH_ORDER.length : i;
   };
-  return [...typeUrls].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return [...typeUrls].sort((a, b) => rank(a) - rank(b) || compareStrings(a, b));
 }

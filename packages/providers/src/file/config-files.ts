@@ -2,6 +2,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProviderError } from '@tidegate/common';
+import { compareStrings } from '@tidegate/common';
 
 /**
  * A YAML file the provider reads: `*.yaml` / `*.yml`, not a dotfile and not an
@@ -63,7 +64,7 @@ export async function listConfigFiles(dir: string): Promise<ConfigFileListing> {
   }
 
   await walk(dir, '');
-  files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  files.sort(compareStrings);
   return { files, errors };
 }
 

@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import {
   Topic,
+  compareStrings,
   getLogger,
   objectKey,
   type Logger,
@@ -203,7 +204,7 @@ export class FileProvider implements Provider {
       // A system error (the directory itself vanished): serve what we had.
       this.log.error({ err, dir: this.dir }, 'cannot list config directory; keeping the last state');
       extraErrors.push({ source: {}, path: '', message: `cannot read config directory: ${errorMessage(err)}` });
-      paths = [...this.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      paths = [...this.files.keys()].sort(compareStrings);
     }
     if (this.stopped) return;
     const contributions = paths.flatMap((file) => {

@@ -1,12 +1,12 @@
 // In-memory status of the objects a provider owns, for the CLI and the debug endpoint.
 import type { ObjectStatus } from '@tidegate/common';
+import { compareStrings } from '@tidegate/common';
 
 export const statusKey = (s: { kind: string; namespace?: string; name: string }): string =>
   `${s.kind}/${s.namespace ?? ''}/${s.name}`;
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareStatuses = (a: ObjectStatus, b: ObjectStatus): number =>
-  cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
+  compareStrings(a.kind, b.kind) || compareStrings(a.namespace ?? '', b.namespace ?? '') || compareStrings(a.name, b.name);
 
 /** Keys per status object: translators hand unchanged statuses over as the same objects. */
 const keys = new WeakMap<ObjectStatus, string>();

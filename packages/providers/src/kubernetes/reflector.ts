@@ -1,6 +1,7 @@
 // Keeps one kind's objects in memory from a list followed by a watch, and survives the API server coming and going.
 import deepEqual from 'fast-deep-equal';
 import type { KubeObject, Logger } from '@tidegate/common';
+import { compareStrings } from '@tidegate/common';
 import { errorStatus, type KubeClient, type WatchEvent } from './kube-client';
 import { normalizeObject, objectName } from './normalize';
 import { apiVersionOf, resourcePath, type WatchedKind } from './watched-kinds';
@@ -93,7 +94,7 @@ export class Reflector {
   /** Current objects sorted by namespace, then name (the same array until something changes). */
   objects(): KubeObject[] {
     this.sorted ??= [...this.store.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([, s]) => s.object);
     return this.sorted;
   }

@@ -1,7 +1,7 @@
 // The Nacos registry provider: watches the registries McpBridges declare and publishes their services as RegistryService objects.
 import deepEqual from 'fast-deep-equal';
 import type { Observable, Subscription } from 'rxjs';
-import { Topic, getLogger, type Logger, type ResourceSnapshot, type SourcedObject } from '@tidegate/common';
+import { Topic, getLogger, type Logger, type ResourceSnapshot, type SourcedObject, compareStrings } from '@tidegate/common';
 import type { Provider } from '../provider';
 import { RegistryWatcher, type PushChannel, type PushEvents } from './registry-watcher';
 import { NacosPushChannel } from './grpc/push-channel';
@@ -124,22 +124,21 @@ export class NacosProvider implements Provider {
 
   private publishNow(): void {
     if (this.stopped) return;
-    const watchers = [...this.watchers.values()].sort((a, b) => cmp(a.target.key, b.target.key));
+    const watchers = [...this.watchers.values()].sort((a, b) => compareStrings(a.target.key, b.target.key));
     const objects: SourcedObject[] = [];
     for (const w of watchers) for (const object of w.objects()) objects.push({ object });
     // One kind; order by namespace then name, as the contract asks.
-    objects.sort((a, b) => cmp(a.object.metadata.namespace ?? '', b.object.metadata.namespace ?? '') || cmp(a.object.metadata.name, b.object.metadata.name));
+    objects.sort((a, b) => compareStrings(a.object.metadata.namespace ?? '', b.object.metadata.namespace ?? '') || compareStrings(a.object.metadata.name, b.object.metadata.name));
     this.resources.publish({ objects, errors: [] });
     this.publishStatus();
   }
 
   private publishStatus(): void {
     if (this.stopped) return;
-    this.status.publish([...this.watchers.values()].map((w) => w.status()).sort((a, b) => cmp(a.key, b.key)));
+    this.status.publish([...this.watchers.values()].map((w) => w.status()).sort((a, b) => compareStrings(a.key, b.key)));
   }
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** True when `p` did not settle within `ms`. */
 async function withTimeout(p: Promise<void>, ms: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 // Builds the RegistryService objects the Nacos provider publishes (one per discovered service).
 import type { KubeObject } from '@tidegate/common';
+import { compareStrings } from '@tidegate/common';
 import type { NacosInstance } from './nacos-http';
 import type { NacosRegistryTarget } from './types';
 
@@ -38,7 +39,7 @@ export function publishedInstances(instances: readonly NacosInstance[]): Publish
       if (i.clusterName) p.cluster = i.clusterName;
       return p;
     })
-    .sort((a, b) => cmp(a.ip, b.ip) || a.port - b.port || cmp(a.cluster ?? '', b.cluster ?? ''));
+    .sort((a, b) => compareStrings(a.ip, b.ip) || a.port - b.port || compareStrings(a.cluster ?? '', b.cluster ?? ''));
 }
 
 export function registryServiceObject(t: NacosRegistryTarget, group: string, service: string, instances: PublishedInstance[]): KubeObject {
@@ -55,4 +56,3 @@ export function registryServiceObject(t: NacosRegistryTarget, group: string, ser
   };
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

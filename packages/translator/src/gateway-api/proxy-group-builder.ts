@@ -1,6 +1,7 @@
 // Collects what routes and policies contribute to one Gateway, then assembles its ProxyGroup.
+import { compareStrings } from '@tidegate/common';
 import type { Backend, GrpcApiListener, HttpListener, ProxyGroup, Route, Secret, TcpListener, TcpRoute, VirtualHost } from '@tidegate/ir';
-import type { Problem } from '../resources';
+import { compareHosts, type Problem } from '../resources';
 import type { ServicePortUse } from './backend-tls-policy';
 import { listenerProgrammed, listenerUsable, type ListenerState } from './gateway-state';
 import { hostnameMatches } from './hostnames';
@@ -186,8 +187,8 @@ export class ProxyGroupBuilder {
       }
       if (used) use({ backends: [], secrets: [clientCert] });
     }
-    group.backends = [...backends.values()].sort((a, b) => compare(a.name, b.name));
-    group.secrets = [...secrets.values()].sort((a, b) => compare(a.name, b.name));
+    group.backends = [...backends.values()].sort((a, b) => compareStrings(a.name, b.name));
+    group.secrets = [...secrets.values()].sort((a, b) => compareStrings(a.name, b.name));
     return group;
   }
 
@@ -275,7 +276,6 @@ export class ProxyGroupBuilder {
   }
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Listeners of one port that become one IR listener. */
 interface PortFamily {
@@ -349,11 +349,6 @@ function isolatedHostnames(onPort: ListenerState[]): string[] {
   });
 }
 
-/** Exact hosts first, then wildcards, `*` last; alphabetical within each. */
-function compareHosts(a: string, b: string): number {
-  const rank = (h: string) => (h === '*' ? 2 : h.startsWith('*.') ? 1 : 0);
-  return rank(a) - rank(b) || compare(a, b);
-}
 
 /**
  * Gateway API: a redirect without a port goes to the scheme's well-known port when it

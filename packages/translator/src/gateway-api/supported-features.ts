@@ -1,4 +1,5 @@
 // The Gateway API features Tidegate reports in GatewayClass `status.supportedFeatures`.
+import { compareStrings } from '@tidegate/common';
 
 /**
  * Feature names (Gateway API v1.5 conformance names), each backed by tests here: a golden case
@@ -54,5 +55,5 @@ export const SUPPORTED_FEATURES: readonly string[] = [
 
 /** `status.supportedFeatures` as the GatewayClass CRD wants it: `{name}` entries in ascending order by name. */
 export function supportedFeatures(): Array<{ name: string }> {
-  return [...SUPPORTED_FEATURES].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((name) => ({ name }));
+  return [...SUPPORTED_FEATURES].sort(compareStrings).map((name) => ({ name }));
 }

@@ -1,6 +1,6 @@
 // The Gateway API translator: resources in, one ProxyGroup per Gateway plus statuses and errors out.
 import type { SourcedObject } from '@tidegate/common';
-import { getLogger } from '@tidegate/common';
+import { getLogger, compareStrings } from '@tidegate/common';
 import { validateProxyGroup, type ProxyGroup } from '@tidegate/ir';
 import {
   BackendPolicies,
@@ -106,8 +106,7 @@ export function translateGatewayApi(objects: readonly SourcedObject[], options: 
     }
     statuses.push(gatewayStatus(gw, notProgrammed));
   }
-  statuses.sort((a, b) => compare(`${a.kind}/${a.namespace ?? ''}/${a.name}`, `${b.kind}/${b.namespace ?? ''}/${b.name}`));
+  statuses.sort((a, b) => compareStrings(`${a.kind}/${a.namespace ?? ''}/${a.name}`, `${b.kind}/${b.namespace ?? ''}/${b.name}`));
   return { proxyGroups, statuses, errors: sink.sorted() };
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -3,9 +3,9 @@
 // keeps its parse and path entries, each host its routes, and only the hosts a changed
 // Ingress was or is on are translated again. A translation from scratch is the same update
 // applied to an empty state, so both give the same result by construction.
-import type { ObjectStatus } from '@tidegate/common';
+import { compareStrings, patchSorted, upperBound, type ObjectStatus } from '@tidegate/common';
 import type { Backend, Secret } from '@tidegate/ir';
-import { byAge, ErrorSink, type TranslationError } from '../resources';
+import { byAge, compareHosts, ErrorSink, type TranslationError } from '../resources';
 import { canaryGroup } from './annotations/canary';
 import { redirectGroup } from './annotations/redirect';
 import type { IngressContext } from './context';
@@ -13,7 +13,7 @@ import { translateHost, type HostEntries, type HostResult } from './host-routes'
 import type { IngressResource } from './ingress-class';
 import { parseIngress, settingsOf, type ParsedIngress } from './ingress-settings';
 import { pathEntries, type PathEntry } from './paths';
-import { compareHosts, hasListenerSettings } from './proxy-group';
+import { hasListenerSettings } from './proxy-group';
 import type { IngressOutcome } from './status';
 import type { AnnotationFinding } from './types';
 
@@ -46,14 +46,6 @@ const SUBSET_TESTS: ReadonlyArray<[Subset, (m: IngressMemo) => boolean]> = [
   ['needs', (m) => m.parsed.needs.backends.length > 0 || m.parsed.needs.secrets.length > 0],
   ['listener', (m) => hasListenerSettings(m.parsed)],
 ];
-
-/** What one update changed. */
-export interface IngressChange {
-  /** Ingresses whose outcome on their hosts was worked out again (the new ones among them). */
-  outcomes: IngressMemo[];
-  added: IngressMemo[];
-  removed: IngressMemo[];
-}
 
 /** Above this many Ingresses added or removed at once, the name order is sorted afresh. */
 const SPLICE_LIMIT = 64;
@@ -116,8 +108,12 @@ export class IngressState {
     return [...(this.subsets.get(subset) as Set<IngressMemo>)].sort(byAgeOfMemo);
   }
 
-  /** Brings the state to `ingresses` (ours, in any order): new ones are parsed, and the hosts of new and gone ones translated again. */
-  update(ingresses: readonly IngressResource[], ctx: IngressContext): IngressChange {
+  /**
+   * Brings the state to `ingresses` (ours, in any order): new ones are parsed, and the hosts
+   * of new and gone ones translated again. Returns the Ingresses whose outcome on their hosts
+   * was worked out again (the new ones among them).
+   */
+  update(ingresses: readonly IngressResource[], ctx: IngressContext): IngressMemo[] {
     const seen = ++this.updates;
     const added: IngressMemo[] = [];
     for (const res of ingresses) {
@@ -127,7 +123,7 @@ export class IngressState {
     }
     const removed: IngressMemo[] = [];
     if (ingresses.length - added.length < this.memos.size) for (const m of this.memos.values()) if (m.seen !== seen) removed.push(m);
-    if (added.length === 0 && removed.length === 0) return { outcomes: [], added, removed };
+    if (added.length === 0 && removed.length === 0) return [];
 
     const touched = new Set<string>();
     for (const m of removed) {
@@ -144,7 +140,7 @@ export class IngressState {
       for (const host of m.hosts) {
         let list = this.members.get(host);
         if (!list) this.members.set(host, (list = []));
-        list.splice(insertionPoint(list, m, byAgeOfMemo), 0, m);
+        list.splice(upperBound(list, m, byAgeOfMemo), 0, m);
         touched.add(host);
       }
       for (const [name, test] of SUBSET_TESTS) if (test(m)) this.subsets.get(name)?.add(m);
@@ -168,19 +164,17 @@ export class IngressState {
     if (hostSetChanged) this.sortedHosts = [...this.results.keys()].sort(compareHosts);
     for (const m of outcomes) m.outcome = hostOutcome(m, this.results);
     if (findingsChanged(added, removed)) this.report = this.sortedByName.flatMap((m) => findingsInOrder(m.parsed));
-    return { outcomes: [...outcomes], added, removed };
+    return [...outcomes];
   }
 
   private reorderNames(added: IngressMemo[], removed: IngressMemo[]): void {
     this.statusesStale = true;
     if (added.length + removed.length > SPLICE_LIMIT) {
-      this.sortedByName = [...this.memos.values()].sort((a, b) => compare(a.key, b.key));
+      this.sortedByName = [...this.memos.values()].sort(byKey);
       return;
     }
-    const list = [...this.sortedByName];
-    for (const m of removed) list.splice(list.indexOf(m), 1);
-    for (const m of added) list.splice(insertionPoint(list, m, (a, b) => compare(a.key, b.key)), 0, m);
-    this.sortedByName = list;
+    const gone = new Set(removed);
+    this.sortedByName = patchSorted(this.sortedByName, added, gone.size ? (m) => gone.has(m) : undefined, byKey);
   }
 }
 
@@ -243,7 +237,7 @@ const sortedFindings = new WeakMap<ParsedIngress, AnnotationFinding[]>();
 
 function findingsInOrder(p: ParsedIngress): AnnotationFinding[] {
   let out = sortedFindings.get(p);
-  if (!out) sortedFindings.set(p, (out = [...p.findings].sort((a, b) => compare(a.annotation, b.annotation))));
+  if (!out) sortedFindings.set(p, (out = [...p.findings].sort((a, b) => compareStrings(a.annotation, b.annotation))));
   return out;
 }
 
@@ -262,24 +256,11 @@ export class SortedByName<T> {
       this.values = values;
       return values;
     }
-    this.keys = [...map.keys()].sort(compare);
+    this.keys = [...map.keys()].sort(compareStrings);
     this.values = this.keys.map((k) => map.get(k) as T);
     return this.values;
   }
 }
 
 const byAgeOfMemo = (a: IngressMemo, b: IngressMemo): number => byAge(a.res, b.res);
-
-/** Where `item` goes in the sorted `list` (after equal ones). */
-function insertionPoint<T>(list: readonly T[], item: T, order: (a: T, b: T) => number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (order(list[mid] as T, item) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byKey = (a: IngressMemo, b: IngressMemo): number => compareStrings(a.key, b.key);

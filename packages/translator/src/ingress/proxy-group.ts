@@ -86,11 +86,3 @@ function redirectsToHttps(c: Claim, hostHasCertificate: boolean): boolean {
 function httpsRedirect(r: Route, httpsPort: number): Route {
   return { name: r.name, match: r.match, action: { kind: 'redirect', scheme: 'https', port: httpsPort, statusCode: 308 } };
 }
-
-/** Exact hosts first, then wildcards, `*` last; alphabetical within each. */
-export function compareHosts(a: string, b: string): number {
-  const rank = (h: string) => (h === '*' ? 2 : h.startsWith('*.') ? 1 : 0);
-  return rank(a) - rank(b) || compare(a, b);
-}
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -66,7 +66,7 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
 
 function translateState(state: IngressState, ctx: IngressContext): IngressTranslationResult {
   const { sink, options } = ctx;
-  const change = state.update(ourIngresses(ctx.index, options), ctx);
+  const reworked = state.update(ourIngresses(ctx.index, options), ctx);
   // Each object's errors in a fixed order: its parse and paths, its hosts (in host order), certificates, app-root.
   for (const m of state.oldestFirst('errors')) sink.errors.push(...m.errors);
   for (const host of state.hosts) {
@@ -84,7 +84,7 @@ function translateState(state: IngressState, ctx: IngressContext): IngressTransl
 
   // A status changes with the Ingress's outcome on its hosts; its certificate problems
   // depend on nothing but itself and the environment, so they change only with it.
-  for (const m of change.outcomes) {
+  for (const m of reworked) {
     const problems = certProblems.get(m.parsed);
     const outcome = problems ? { ...m.outcome, unresolved: [...m.outcome.unresolved, ...problems] } : m.outcome;
     state.setStatus(m, ingressStatus(outcome, options.publishAddress));

@@ -3,6 +3,7 @@ export * from './translation-error';
 export * from './kind-schema';
 export * from './resource-index';
 export * from './environment';
+export * from './host-order';
 export * from './zod-issues';
 export * from './conditions';
 export * from './duration';

@@ -1,5 +1,5 @@
 // Validated, looked-up-by-name view of the objects a translator reads; everything else is ignored.
-import type { KubeObject, SourceRef, SourcedObject } from '@tidegate/common';
+import { compareStrings, upperBound, type KubeObject, type SourceRef, type SourcedObject } from '@tidegate/common';
 import type { KindSchema } from './kind-schema';
 import type { ErrorSink, ObjectRef } from './translation-error';
 import { fieldIssues } from './zod-issues';
@@ -64,11 +64,7 @@ interface KindMemo {
 /** By kind schema: translators index the same kinds (Services, Secrets…) from the same snapshot. */
 const kindMemos = new WeakMap<KindSchema<unknown>, KindMemo>();
 
-const byOrder = (a: SourcedObject, b: SourcedObject): number => {
-  const ka = keysOf(a.object).order;
-  const kb = keysOf(b.object).order;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-};
+const byOrder = (a: SourcedObject, b: SourcedObject): number => compareStrings(keysOf(a.object).order, keysOf(b.object).order);
 
 /** The resource of an object that passes every check `add` makes (name, version, schema), else undefined. */
 function validResource(sourced: SourcedObject, def: KindSchema<unknown>): Resource<unknown> | undefined {
@@ -231,25 +227,13 @@ function sortedLikeMemo(input: readonly SourcedObject[], memo: KindMemo | undefi
     const now = input[i]!;
     const before = memo.input[i]!;
     if (now === before) continue;
-    const order = keysOf(now.object).order;
-    if (order !== keysOf(before.object).order) return undefined;
-    const at = indexOfOrder(memo.objects, order);
+    if (keysOf(now.object).order !== keysOf(before.object).order) return undefined;
+    // The last entry not after `before` is `before` itself when it is in the list (keys are unique there).
+    const at = upperBound(memo.objects, before, byOrder) - 1;
     if (memo.objects[at] !== before) return undefined;
     (out ??= [...memo.objects])[at] = now;
   }
   return out ?? memo.objects;
-}
-
-/** Binary search in a list sorted by order key (the first with a key not below `order`). */
-function indexOfOrder(list: readonly SourcedObject[], order: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (keysOf(list[mid]!.object).order < order) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
