@@ -2,7 +2,7 @@
 import type { HttpListener, Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const SHA_PREFIX = '{SHA}';
@@ -93,3 +93,15 @@ export function basicAuthPerFilterConfig(r: Route): EnvoyObject | undefined {
   const users = supportedHtpasswd(r.basicAuth.htpasswd) || PLACEHOLDER_USERS;
   return { [FilterName.BasicAuth]: enabledOnRoute(ConfigType.BasicAuthPerRoute, { users: { inline_string: users } }) };
 }
+
+/** The basic-auth feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const basicAuthFeature: HttpFeature = {
+  name: 'basic-auth',
+  phase: 'authn',
+  listenerFilters: basicAuthFilters,
+  perRoute: basicAuthPerFilterConfig,
+  perVirtualHost: { none: 'basic auth is set per route' },
+  validation: { none: 'Envoy accepts only {SHA} htpasswd lines; the translator drops the others, and frontends report them with basicAuthProblems' },
+  references: { none: 'users are inline in the config: no cluster or secret' },
+  goldenCases: ['basic-auth'],
+};

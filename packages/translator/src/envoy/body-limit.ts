@@ -1,9 +1,9 @@
 // Request body size limits (413 above them) via the buffer filter: per listener and per route.
 import { typed } from '@tidegate/envoy-api';
-import type { HttpListener, Route } from '@tidegate/ir';
+import { bodyLimitCheck, type HttpListener, type Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const UINT32_MAX = 0xffffffff;
@@ -34,3 +34,15 @@ export function bodyLimitPerFilterConfig(r: Route): EnvoyObject | undefined {
     [FilterName.Buffer]: enabledOnRoute(ConfigType.BufferPerRoute, { buffer: { max_request_bytes: { value: envoyLimit(r.maxRequestBodyBytes) } } }),
   };
 }
+
+/** The body-limit feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const bodyLimitFeature: HttpFeature = {
+  name: 'body-limit',
+  phase: 'buffer',
+  listenerFilters: bodyLimitFilters,
+  perRoute: bodyLimitPerFilterConfig,
+  perVirtualHost: { none: 'limits are set per listener or route' },
+  validation: bodyLimitCheck,
+  references: { none: 'no cluster or secret' },
+  goldenCases: ['body-limit', 'route-body-limits'],
+};

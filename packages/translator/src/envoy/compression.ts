@@ -2,7 +2,7 @@
 import { typed } from '@tidegate/envoy-api';
 import type { HttpListener } from '@tidegate/ir';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 
 const LIBRARY = {
   gzip: { name: 'envoy.compression.gzip.compressor', type: ConfigType.Gzip },
@@ -22,3 +22,15 @@ export function compressionFilters(l: HttpListener): HttpFilterPart[] {
     return { filter: { name: `${FilterName.Compressor}.${kind}`, typed_config: typed(ConfigType.Compressor, config) } };
   });
 }
+
+/** The compression feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const compressionFeature: HttpFeature = {
+  name: 'compression',
+  phase: 'encoding',
+  listenerFilters: compressionFilters,
+  perRoute: { none: 'compression is set per listener' },
+  perVirtualHost: { none: 'compression is set per listener' },
+  validation: { none: 'the IR type admits only gzip and brotli' },
+  references: { none: 'no cluster or secret' },
+  goldenCases: ['compression'],
+};

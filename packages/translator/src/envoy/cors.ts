@@ -1,9 +1,9 @@
 // CORS: the cors HTTP filter on the listener, and a CorsPolicy per virtual host or route.
 import { typed } from '@tidegate/envoy-api';
 import type { CorsPolicy, HttpListener, VirtualHost } from '@tidegate/ir';
-import type { EnvoyObject, RouteTarget } from './envoy-object';
+import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { collectFromHosts, enabledOnRoute, perRouteFilter } from './per-route-filter';
 import { escapeRegex, safeRegex } from './regex';
 
@@ -19,9 +19,9 @@ export function corsFilters(l: HttpListener): HttpFilterPart[] {
   return policies.some((p) => echoes(p).length) ? [perRouteFilter(FilterName.CorsEcho, ConfigType.HeaderMutation, {}), cors] : [cors];
 }
 
-/** `typed_per_filter_config` carrying a policy (gRPC clients NACK filters they do not know). */
-export function corsPerFilterConfig(p: CorsPolicy | undefined, target: RouteTarget): EnvoyObject | undefined {
-  if (!p || target !== 'envoy') return undefined;
+/** `typed_per_filter_config` carrying a policy (real Envoy only: gRPC clients NACK filters they do not know). */
+export function corsPerFilterConfig(p: CorsPolicy | undefined): EnvoyObject | undefined {
+  if (!p) return undefined;
   const out: EnvoyObject = { [FilterName.Cors]: corsPolicy(p) };
   const echo = echoes(p);
   if (echo.length) {
@@ -73,3 +73,15 @@ function originMatcher(origin: string): EnvoyObject {
   const host = origin.split('*').map(escapeRegex).join('[a-zA-Z0-9.-]+');
   return { safe_regex: safeRegex(`^${scheme}${host}$`) };
 }
+
+/** The cors feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const corsFeature: HttpFeature = {
+  name: 'cors',
+  phase: 'cors',
+  listenerFilters: corsFilters,
+  perRoute: (r) => corsPerFilterConfig(r.cors),
+  perVirtualHost: { perFilterConfig: (vh) => corsPerFilterConfig(vh.cors) },
+  validation: { none: 'every origin, method and header string is valid IR; origins become matchers built by the translator' },
+  references: { none: 'no cluster or secret' },
+  goldenCases: ['cors', 'cors-credentials-wildcard'],
+};

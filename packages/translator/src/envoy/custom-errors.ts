@@ -1,10 +1,10 @@
 // Custom error pages per route: chosen upstream status codes are answered from an error backend.
 import { typed } from '@tidegate/envoy-api';
-import type { HttpListener, Route, VirtualHost } from '@tidegate/ir';
+import { customErrorsCheck, type HttpListener, type Route, type VirtualHost } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
 import { headerValueOption } from './header-mutation';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 /** Request header that steers a redirected request to its error backend's hidden route. */
@@ -78,3 +78,15 @@ export function customErrorRoutes(vh: VirtualHost): EnvoyObject[] {
     typed_per_filter_config: { [FilterName.CustomResponse]: enabledOnRoute(ConfigType.CustomResponse, {}) },
   }));
 }
+
+/** The custom-errors feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const customErrorsFeature: HttpFeature = {
+  name: 'custom-errors',
+  phase: 'error-pages',
+  listenerFilters: customErrorFilters,
+  perRoute: customErrorsPerFilterConfig,
+  perVirtualHost: { routes: customErrorRoutes },
+  validation: customErrorsCheck,
+  references: { none: 'its error backend is the cluster of a hidden route, which the reference check reads like every route action' },
+  goldenCases: ['custom-errors'],
+};

@@ -1,10 +1,10 @@
 // External authentication per route: an HTTP auth service decides (2xx lets the request through).
 import { createHash } from 'node:crypto';
 import { duration } from '@tidegate/envoy-api';
-import type { ExternalAuth, HttpListener, Route } from '@tidegate/ir';
+import { externalAuthCheck, type ExternalAuth, type HttpListener, type Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, collectFromHosts } from './per-route-filter';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -80,3 +80,23 @@ function extAuthzConfig(a: ExternalAuth): EnvoyObject {
 function headerList(names: string[]): EnvoyObject {
   return { patterns: names.map((n) => ({ exact: n.toLowerCase(), ignore_case: true })) };
 }
+
+/** The external-auth feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const externalAuthFeature: HttpFeature = {
+  name: 'external-auth',
+  phase: 'authn',
+  listenerFilters: externalAuthFilters,
+  perRoute: externalAuthPerFilterConfig,
+  perVirtualHost: { none: 'external auth is set per route' },
+  validation: externalAuthCheck,
+  references: [
+    {
+      configType: ConfigType.ExtAuthz,
+      refs: (o) => {
+        const service = o.http_service as { server_uri?: { cluster?: unknown } } | undefined;
+        return service?.server_uri ? [{ kind: 'cluster', name: service.server_uri.cluster, path: 'http_service.server_uri.cluster' }] : [];
+      },
+    },
+  ],
+  goldenCases: ['external-auth'],
+};

@@ -1,8 +1,8 @@
 // gRPC-JSON transcoding per route: HTTP/JSON clients call a route's gRPC backends through Envoy's transcoder.
-import type { GrpcJsonTranscoder, HttpListener, Route } from '@tidegate/ir';
+import { grpcJsonTranscoderCheck, type GrpcJsonTranscoder, type HttpListener, type Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 /**
@@ -46,3 +46,15 @@ function transcoderConfig(t: GrpcJsonTranscoder): EnvoyObject {
   }
   return config;
 }
+
+/** The grpc-json-transcoder feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const grpcJsonTranscoderFeature: HttpFeature = {
+  name: 'grpc-json-transcoder',
+  phase: 'transform',
+  listenerFilters: grpcJsonTranscoderFilters,
+  perRoute: grpcJsonTranscoderPerFilterConfig,
+  perVirtualHost: { none: 'transcoding is set per route' },
+  validation: grpcJsonTranscoderCheck,
+  references: { none: 'the descriptor set is inline: no cluster or secret' },
+  goldenCases: ['grpc-json-transcoder'],
+};

@@ -1,9 +1,9 @@
 // Client IP allow and deny lists per route, enforced by the RBAC filter (403 otherwise).
 import { isIP } from 'node:net';
-import type { HttpListener, IpAccess, Route } from '@tidegate/ir';
+import { ipAccessCheck, type HttpListener, type IpAccess, type Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const hasRules = (a: IpAccess | undefined): a is IpAccess => Boolean(a?.allow?.length || a?.deny?.length);
@@ -40,3 +40,15 @@ export function cidrRange(value: string): EnvoyObject {
   const length = bits === undefined ? (isIP(address) === 6 ? 128 : 32) : Number(bits);
   return { address_prefix: address, prefix_len: { value: length } };
 }
+
+/** The ip-access feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const ipAccessFeature: HttpFeature = {
+  name: 'ip-access',
+  phase: 'client-ip',
+  listenerFilters: ipAccessFilters,
+  perRoute: ipAccessPerFilterConfig,
+  perVirtualHost: { none: 'IP lists are set per route' },
+  validation: ipAccessCheck,
+  references: { none: 'CIDR ranges only: no cluster or secret' },
+  goldenCases: ['ip-access'],
+};

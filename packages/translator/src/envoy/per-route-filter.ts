@@ -3,7 +3,7 @@ import { typed } from '@tidegate/envoy-api';
 import type { Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFilterPart } from './http-feature';
 
 /**
  * An HTTP filter that is `disabled` in the listener's chain: Envoy then leaves it out of the

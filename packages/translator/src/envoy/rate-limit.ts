@@ -1,9 +1,9 @@
 // Local rate limits per route (429 when exceeded): one token bucket for the route, or one per client IP.
 import { duration } from '@tidegate/envoy-api';
-import type { HttpListener, RateLimit, Route } from '@tidegate/ir';
+import { rateLimitCheck, type HttpListener, type RateLimit, type Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 const ALWAYS = { default_value: { numerator: 100, denominator: 'HUNDRED' } };
@@ -71,3 +71,15 @@ function tokenBucket(rl: RateLimit): EnvoyObject {
     fill_interval: duration((period * perFill) / rl.requests),
   };
 }
+
+/** The rate-limit feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const rateLimitFeature: HttpFeature = {
+  name: 'rate-limit',
+  phase: 'rate-limit',
+  listenerFilters: rateLimitFilters,
+  perRoute: rateLimitPerFilterConfig,
+  perVirtualHost: { none: 'limits are set per route' },
+  validation: rateLimitCheck,
+  references: { none: 'local token buckets: no rate-limit service, no cluster or secret' },
+  goldenCases: ['rate-limits'],
+};

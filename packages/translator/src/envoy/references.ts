@@ -3,13 +3,24 @@ import { typeUrlOf } from '@tidegate/envoy-api';
 import type { Issue } from '@tidegate/common';
 import type { EnvoyResources } from './resources';
 import { ConfigType } from './filter-names';
+import { isNone, type FeatureReference, type FeatureReferences } from './http-feature';
+import { HTTP_FEATURES } from './http-feature-registry';
 import { INVALID_BACKEND_CLUSTER } from './weighted-backends';
 
 type Obj = Record<string, unknown>;
 
 const HCM_TYPE = typeUrlOf(ConfigType.HttpConnectionManager);
 const TCP_PROXY_TYPE = typeUrlOf(ConfigType.TcpProxy);
-const EXT_AUTHZ_TYPE = typeUrlOf(ConfigType.ExtAuthz);
+
+/** How each HTTP-filter feature's listener filter configs name clusters and secrets, by type URL. */
+const FEATURE_REFS = new Map<string, FeatureReferences[]>();
+for (const f of HTTP_FEATURES) {
+  if (isNone(f.references)) continue;
+  for (const r of f.references) {
+    const url = typeUrlOf(r.configType);
+    FEATURE_REFS.set(url, [...(FEATURE_REFS.get(url) ?? []), r]);
+  }
+}
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -25,10 +36,11 @@ interface Known {
 
 /**
  * Finds dangling references: route and TCP proxy clusters (weighted and mirrors included),
- * external auth service clusters, RDS names (of listeners and of scopes), scope keys used
- * twice, EDS clusters without a ClusterLoadAssignment, and SDS secret names. The one cluster
- * a route may name without it existing is the reserved invalid-backend share, and no real
- * cluster may take that name.
+ * the clusters and secrets each HTTP-filter feature's listener filters name (its `references`:
+ * auth services, JWKS and token endpoints, rate-limit services), RDS names (of listeners and
+ * of scopes), scope keys used twice, EDS clusters without a ClusterLoadAssignment, and SDS
+ * secret names. The one cluster a route may name without it existing is the reserved
+ * invalid-backend share, and no real cluster may take that name.
  */
 export function checkReferences(res: EnvoyResources): Issue[] {
   const names = (list: object[], field: string) =>
@@ -104,8 +116,8 @@ interface NestedRef {
 }
 
 /**
- * The references anywhere inside a listener or cluster (RDS names, TCP proxy and external
- * auth clusters, SDS secrets), found once per object: the translator hands unchanged
+ * The references anywhere inside a listener or cluster (RDS names, TCP proxy clusters, what
+ * HTTP-filter features name, SDS secrets), found once per object: the translator hands unchanged
  * clusters over as the same objects, so a snapshot of thousands is not walked again.
  */
 const nestedRefCache = new WeakMap<Obj, NestedRef[]>();
@@ -124,9 +136,7 @@ function nestedRefs(resource: Obj, base: string): NestedRef[] {
         (w, k) => isObj(w) && w.name !== INVALID_BACKEND_CLUSTER && refs.push({ kind: 'cluster', name: w.name, path: `${path}.weighted_clusters.clusters[${k}].name` }),
       );
     }
-    if (o['@type'] === EXT_AUTHZ_TYPE && isObj(o.http_service) && isObj(o.http_service.server_uri)) {
-      refs.push({ kind: 'cluster', name: o.http_service.server_uri.cluster, path: `${path}.http_service.server_uri.cluster` });
-    }
+    featureRefs(o, path, (r) => refs.push(r));
     asList(o.tls_certificate_sds_secret_configs).forEach(
       (sec, k) => isObj(sec) && refs.push({ kind: 'secret', name: sec.name, path: `${path}.tls_certificate_sds_secret_configs[${k}].name` }),
     );
@@ -136,6 +146,13 @@ function nestedRefs(resource: Obj, base: string): NestedRef[] {
   });
   nestedRefCache.set(resource, refs);
   return refs;
+}
+
+/** What a feature's listener filter config `o` (found at `path`) names, by the feature's own reading. */
+function featureRefs(o: Obj, path: string, push: (r: FeatureReference) => void): void {
+  const readers = typeof o['@type'] === 'string' ? FEATURE_REFS.get(o['@type']) : undefined;
+  if (!readers) return;
+  for (const reader of readers) for (const r of reader.refs(o)) push({ kind: r.kind, name: r.name, path: `${path}.${r.path}` });
 }
 
 /** Cluster names a virtual host's routes use, by virtual host object (re-read only when it is a new object). */

@@ -1,38 +1,21 @@
 // One Route: its match, one action (forward / redirect / direct response), headers, and the
 // per-route settings of HTTP filters (CORS, limits, access control, auth, error pages, transcoding, sessions).
 import type { Route } from '@tidegate/ir';
-import { basicAuthPerFilterConfig } from './basic-auth';
-import { bodyLimitPerFilterConfig } from './body-limit';
-import { corsPerFilterConfig } from './cors';
-import { customErrorsPerFilterConfig } from './custom-errors';
 import { directResponseAction, directResponseHeaders } from './direct-response';
 import type { EnvoyObject, RouteTarget } from './envoy-object';
-import { externalAuthPerFilterConfig } from './external-auth';
-import { grpcJsonTranscoderPerFilterConfig } from './grpc-json-transcoder';
+import { isNone } from './http-feature';
+import { HTTP_FEATURES } from './http-feature-registry';
 import { headerMutationFields } from './header-mutation';
-import { ipAccessPerFilterConfig } from './ip-access';
-import { rateLimitPerFilterConfig } from './rate-limit';
-import { sessionPersistencePerFilterConfig } from './session-persistence';
 import { redirectAction } from './redirect';
 import { forwardFields } from './route-action';
 import { routeMatch } from './route-match';
 
 /**
- * Per-route filter settings, each feature contributing its `typed_per_filter_config` entries.
- * Only a real Envoy gets them: these filters do not exist for proxyless gRPC clients, which
- * NACK settings for filters they do not know (the features are server-side by nature).
+ * Per-route filter settings, each registered feature contributing its `typed_per_filter_config`
+ * entries. Only a real Envoy gets them: these filters do not exist for proxyless gRPC clients,
+ * which NACK settings for filters they do not know (the features are server-side by nature).
  */
-const PER_FILTER: ReadonlyArray<(r: Route) => EnvoyObject | undefined> = [
-  (r) => corsPerFilterConfig(r.cors, 'envoy'),
-  customErrorsPerFilterConfig,
-  rateLimitPerFilterConfig,
-  ipAccessPerFilterConfig,
-  basicAuthPerFilterConfig,
-  externalAuthPerFilterConfig,
-  bodyLimitPerFilterConfig,
-  sessionPersistencePerFilterConfig,
-  grpcJsonTranscoderPerFilterConfig,
-];
+const PER_ROUTE = HTTP_FEATURES.flatMap((f) => (isNone(f.perRoute) ? [] : [f.perRoute]));
 
 /**
  * Builds a `Route`. Proxyless gRPC clients NACK a whole route configuration holding a
@@ -64,7 +47,7 @@ export function route(r: Route, target: RouteTarget): EnvoyObject | undefined {
   }
   Object.assign(out, headers);
   if (target === 'envoy') {
-    const perFilter = Object.assign({}, ...PER_FILTER.map((part) => part(r))) as EnvoyObject;
+    const perFilter = Object.assign({}, ...PER_ROUTE.map((part) => part(r))) as EnvoyObject;
     if (Object.keys(perFilter).length) out.typed_per_filter_config = perFilter;
   }
   return out;

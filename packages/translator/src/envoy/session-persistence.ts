@@ -1,9 +1,9 @@
 // Sticky sessions (IR Route.sessionPersistence): Envoy's stateful session filter with a cookie naming the endpoint.
 import { duration, typed } from '@tidegate/envoy-api';
-import type { HttpListener, Route } from '@tidegate/ir';
+import { sessionPersistenceCheck, type HttpListener, type Route } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
-import type { HttpFilterPart } from './http-filters';
+import type { HttpFeature, HttpFilterPart } from './http-feature';
 import { enabledOnRoute, perRouteFilter, someRoute } from './per-route-filter';
 
 /**
@@ -26,3 +26,15 @@ export function sessionPersistencePerFilterConfig(r: Route): EnvoyObject | undef
   const state = { name: FilterName.CookieSessionState, typed_config: typed(ConfigType.CookieSessionState, { cookie }) };
   return { [FilterName.StatefulSession]: enabledOnRoute(ConfigType.StatefulSessionPerRoute, { stateful_session: { session_state: state } }) };
 }
+
+/** The session-persistence feature: everything the Envoy layer knows about it (see http-feature.ts). */
+export const sessionPersistenceFeature: HttpFeature = {
+  name: 'session-persistence',
+  phase: 'upstream',
+  listenerFilters: sessionPersistenceFilters,
+  perRoute: sessionPersistencePerFilterConfig,
+  perVirtualHost: { none: 'sessions are set per route' },
+  validation: sessionPersistenceCheck,
+  references: { none: 'the cookie names the endpoint: no cluster or secret' },
+  goldenCases: ['session-persistence'],
+};

@@ -1,20 +1,24 @@
-// VirtualHost: the domains it answers for, its routes in order, and a host-wide CORS policy.
+// VirtualHost: the domains it answers for, its routes in order, and what each HTTP-filter feature adds per host.
 import type { VirtualHost } from '@tidegate/ir';
-import { corsPerFilterConfig } from './cors';
-import { customErrorRoutes } from './custom-errors';
 import type { EnvoyObject, RouteTarget } from './envoy-object';
+import { isNone, type VirtualHostPart } from './http-feature';
+import { HTTP_FEATURES } from './http-feature-registry';
 import { route } from './route';
+
+const HOST_PARTS: VirtualHostPart[] = HTTP_FEATURES.flatMap((f) => (isNone(f.perVirtualHost) ? [] : [f.perVirtualHost]));
 
 /**
  * Builds a `VirtualHost`. Domains are exact names, `*.suffix` wildcards or `*`; a port in
  * the Host header is ignored by the route configuration (`ignore_port_in_host_matching`).
+ * Features' host parts (e.g. a host-wide CORS policy, the hidden routes custom error pages
+ * come back to by internal redirect) are for a real Envoy only, as their filters are.
  */
 export function virtualHost(vh: VirtualHost, target: RouteTarget): EnvoyObject {
   const routes = vh.routes.map((r) => route(r, target)).filter((r): r is EnvoyObject => r !== undefined);
-  // Custom error pages come back into this virtual host by internal redirect (custom-errors.ts).
-  if (target === 'envoy') routes.unshift(...customErrorRoutes(vh));
   const out: EnvoyObject = { name: vh.name, domains: [...vh.domains], routes };
-  const perFilter = corsPerFilterConfig(vh.cors, target);
-  if (perFilter) out.typed_per_filter_config = perFilter;
+  if (target !== 'envoy') return out;
+  routes.unshift(...HOST_PARTS.flatMap((p) => p.routes?.(vh) ?? []));
+  const perFilter = Object.assign({}, ...HOST_PARTS.map((p) => p.perFilterConfig?.(vh))) as EnvoyObject;
+  if (Object.keys(perFilter).length) out.typed_per_filter_config = perFilter;
   return out;
 }

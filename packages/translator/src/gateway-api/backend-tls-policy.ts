@@ -3,7 +3,8 @@ import { rootCertificates } from 'node:tls';
 import { z } from 'zod';
 import type { Condition, ObjectStatus } from '@tidegate/common';
 import type { Backend, Secret, UpstreamTls } from '@tidegate/ir';
-import { ServiceKind, byAge, condition, defineKind, type ErrorSink, type Problem, type Resource, type ResourceIndex } from '../resources';
+import { ServiceKind, condition, defineKind, type ErrorSink, type Problem, type Resource, type ResourceIndex } from '../resources';
+import { PolicyAttachments, attachmentCondition, servicePortLevels, type AttachmentPoint } from '../resources/policy-attachment';
 import type { RouteBackendResolution } from './backend-refs';
 import { loadCaBundle } from './ca-bundles';
 import { GATEWAY_GROUP } from './constants';
@@ -76,15 +77,21 @@ export interface ServicePortUse {
   port: number;
 }
 
+const ACCEPTED_MESSAGES = {
+  Accepted: 'policy is accepted',
+  Conflicted: 'an older BackendTLSPolicy targets the same Service and sectionName',
+  TargetNotFound: 'no targeted Service (or Service port) exists',
+};
+
 /**
  * Which BackendTLSPolicy governs each Service port and what it does.
- * Precedence: a policy naming the port (sectionName) over one naming the
- * Service; among policies with the same target the oldest, then by name
- * (the others are Conflicted). A policy that cannot be honoured still wins,
- * and its backends fail closed: TLS must never silently turn into plaintext.
+ * Precedence (policy-attachment.ts): a policy naming the port (sectionName) over one naming
+ * the Service; among policies with the same target the oldest, then by name (the others are
+ * Conflicted: a policy overridden by a more specific one is not). A policy that cannot be
+ * honoured still wins, and its backends fail closed: TLS must never silently turn into plaintext.
  */
 export class BackendTlsPolicies {
-  private readonly policies: PolicyResource[];
+  private readonly attachments: PolicyAttachments<PolicyResource>;
   private readonly effects = new Map<PolicyResource, PolicyEffect>();
   private readonly applied = new WeakMap<Backend, RouteBackendResolution>();
 
@@ -92,19 +99,26 @@ export class BackendTlsPolicies {
     private readonly index: ResourceIndex,
     sink: ErrorSink,
   ) {
-    this.policies = index.list(BackendTLSPolicyKind).sort(byAge);
-    for (const p of this.policies) {
+    this.attachments = new PolicyAttachments(index.list(BackendTLSPolicyKind), {
+      targetRefs: (p) => p.body.spec.targetRefs,
+      targetExists: (p, t) => {
+        if (t.group !== '' || t.kind !== 'Service') return false;
+        const svc = this.index.get(ServiceKind, p.namespace, t.name);
+        return !!svc && (t.sectionName === undefined || (svc.body.spec.ports ?? []).some((sp) => sp.name === t.sectionName));
+      },
+    });
+    for (const p of this.attachments.policies) {
       this.effects.set(p, effectOf(index, sink, p));
-      if (!this.anyTargetExists(p)) sink.add(p, 'spec.targetRefs', 'target-not-found', 'no targeted Service (or Service port) exists');
+      if (!this.attachments.targetFound(p)) sink.add(p, 'spec.targetRefs', 'target-not-found', ACCEPTED_MESSAGES.TargetNotFound);
     }
   }
 
   /** The backend with the governing policy's TLS settings, or unusable when the policy cannot be honoured. */
   apply(base: Extract<RouteBackendResolution, { ok: true }>, namespace: string, service: string, port: number): RouteBackendResolution {
-    if (this.policies.length === 0) return base;
+    if (this.attachments.policies.length === 0) return base;
     const cached = this.applied.get(base.backend);
     if (cached) return cached;
-    const policy = this.winner(namespace, service, this.portName(namespace, service, port));
+    const policy = this.attachments.winner(servicePortLevels(namespace, service, this.portName(namespace, service, port)));
     let result: RouteBackendResolution = base;
     if (policy) {
       const effect = this.effects.get(policy) as PolicyEffect;
@@ -128,7 +142,7 @@ export class BackendTlsPolicies {
    */
   statuses(gateways: Iterable<GatewayState>, controllerName: string): ObjectStatus[] {
     const gws = [...gateways];
-    return this.policies.map((p) => {
+    return this.attachments.policies.map((p) => {
       const conditions = this.conditions(p);
       const ancestors = gws
         .filter((gw) => gw.builder.servicePorts().some((use) => this.targets(p, use)))
@@ -144,12 +158,9 @@ export class BackendTlsPolicies {
   private conditions(p: PolicyResource): Condition[] {
     const effect = this.effects.get(p) as PolicyEffect;
     const gen = p.generation;
-    let accepted: Condition;
-    if (effect.rejected) accepted = condition('Accepted', false, effect.rejected.reason, effect.rejected.message, gen);
-    else if (!this.anyTargetExists(p)) accepted = condition('Accepted', false, 'TargetNotFound', 'no targeted Service (or Service port) exists', gen);
-    else if (!this.winsSomewhere(p)) {
-      accepted = condition('Accepted', false, 'Conflicted', 'an older BackendTLSPolicy targets the same Service and sectionName', gen);
-    } else accepted = condition('Accepted', true, 'Accepted', 'policy is accepted', gen);
+    const accepted = effect.rejected
+      ? condition('Accepted', false, effect.rejected.reason, effect.rejected.message, gen)
+      : attachmentCondition(this.attachments.outcome(p, this.exactTargets(p)), ACCEPTED_MESSAGES, gen);
     const refs = effect.refs
       ? condition('ResolvedRefs', false, effect.refs.reason, effect.refs.message, gen)
       : condition('ResolvedRefs', true, 'ResolvedRefs', 'all references are resolved', gen);
@@ -160,39 +171,19 @@ export class BackendTlsPolicies {
     return this.index.get(ServiceKind, namespace, service)?.body.spec.ports?.find((p) => p.port === port)?.name;
   }
 
-  private serviceTargets(p: PolicyResource, service: string) {
-    return p.body.spec.targetRefs.filter((t) => t.group === '' && t.kind === 'Service' && t.name === service);
-  }
-
-  private winner(namespace: string, service: string, portName: string | undefined): PolicyResource | undefined {
-    const mine = this.policies.filter((p) => p.namespace === namespace);
-    const specific = portName ? mine.find((p) => this.serviceTargets(p, service).some((t) => t.sectionName === portName)) : undefined;
-    return specific ?? mine.find((p) => this.serviceTargets(p, service).some((t) => t.sectionName === undefined));
-  }
-
   /** Whether the policy targets this Service port (a targetRef without sectionName covers every port). */
   private targets(p: PolicyResource, use: ServicePortUse): boolean {
-    if (p.namespace !== use.namespace) return false;
-    const portName = this.portName(use.namespace, use.service, use.port);
-    return this.serviceTargets(p, use.service).some((t) => t.sectionName === undefined || t.sectionName === portName);
+    return this.attachments.attaches(p, servicePortLevels(use.namespace, use.service, this.portName(use.namespace, use.service, use.port)));
   }
 
-  private anyTargetExists(p: PolicyResource): boolean {
-    return p.body.spec.targetRefs.some((t) => {
-      if (t.group !== '' || t.kind !== 'Service') return false;
-      const svc = this.index.get(ServiceKind, p.namespace, t.name);
-      return !!svc && (t.sectionName === undefined || (svc.body.spec.ports ?? []).some((sp) => sp.name === t.sectionName));
-    });
-  }
-
-  /** Takes precedence for at least one of its targets (same target and sectionName: oldest, then name). */
-  private winsSomewhere(p: PolicyResource): boolean {
-    return p.body.spec.targetRefs.some(
-      (t) =>
-        this.policies.find(
-          (q) => q.namespace === p.namespace && this.serviceTargets(q, t.name).some((u) => u.sectionName === t.sectionName),
-        ) === p,
-    );
+  /**
+   * Each Service targetRef exactly as written (that Service port, or the whole Service): the
+   * policy is Conflicted only where an older one has the same target and sectionName.
+   */
+  private exactTargets(p: PolicyResource): AttachmentPoint[] {
+    return p.body.spec.targetRefs
+      .filter((t) => t.group === '' && t.kind === 'Service')
+      .map((t) => [{ group: '', kind: 'Service', namespace: p.namespace, name: t.name, ...(t.sectionName !== undefined ? { sections: [t.sectionName] } : {}) }]);
   }
 }
 

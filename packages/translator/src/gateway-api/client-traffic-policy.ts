@@ -2,10 +2,12 @@
 import { z } from 'zod';
 import type { ObjectStatus } from '@tidegate/common';
 import type { HttpListener, Secret, TcpListener } from '@tidegate/ir';
-import { byAge, byteSize, condition, defineKind, durationMs, resolveCaSecret, type Resource } from '../resources';
+import { byteSize, condition, defineKind, durationMs, resolveCaSecret, type Resource } from '../resources';
+import { PolicyAttachments, attachmentCondition, gatewayLevels, type AttachmentPoint } from '../resources/policy-attachment';
+import { recordAppliedPolicy } from './applied-policies';
 import type { Context } from './context';
 import { GATEWAY_GROUP, TIDEGATE_GROUP } from './constants';
-import { listenerProgrammed, type GatewayState, type ListenerState } from './gateway-state';
+import { listenerProgrammed, type ListenerState } from './gateway-state';
 import { sectionNameSchema } from './common-schema';
 
 const tlsVersion = z.enum(['1.0', '1.1', '1.2', '1.3']);
@@ -53,16 +55,28 @@ export const ClientTrafficPolicyKind = defineKind({
 type PolicySpec = z.output<typeof ClientTrafficPolicyKind.body>['spec'];
 type PolicyResource = Resource<{ spec: PolicySpec }>;
 
+const ACCEPTED_MESSAGES = {
+  Accepted: 'policy is applied',
+  Conflicted: 'an older or more specific ClientTrafficPolicy governs every target',
+  TargetNotFound: 'no targeted Gateway (or listener) of ours exists',
+};
+
 /**
  * Applies ClientTrafficPolicies to the listeners of our Gateways. Per port
  * (one IR listener), a policy naming one of the port's listeners beats a
- * Gateway-wide one; among equals the oldest wins. A policy whose client CA
- * cannot be loaded keeps its HTTPS listeners unprogrammed rather than serving
- * them without client verification.
+ * Gateway-wide one; among equals the oldest wins (policy-attachment.ts). A policy
+ * whose client CA cannot be loaded keeps its HTTPS listeners unprogrammed rather
+ * than serving them without client verification.
  */
 export function applyClientTrafficPolicies(ctx: Context): ObjectStatus[] {
-  const policies = ctx.index.list(ClientTrafficPolicyKind).sort(byAge);
-  const used = new Set<PolicyResource>();
+  const attachments = new PolicyAttachments(ctx.index.list(ClientTrafficPolicyKind), {
+    targetRefs: (p) => p.body.spec.targetRefs.map((t) => ({ group: GATEWAY_GROUP, kind: 'Gateway', name: t.name, sectionName: t.sectionName })),
+    targetExists: (p, t) => {
+      const gw = ctx.gateways.get(`${p.namespace}/${t.name}`);
+      return !!gw && (t.sectionName === undefined || gw.listeners.some((l) => l.name === t.sectionName));
+    },
+  });
+  const policies = attachments.policies;
   const caSecrets = new Map<PolicyResource, Secret | string>();
   for (const p of policies) {
     const ref = p.body.spec.tls?.clientCACertificateRef;
@@ -71,13 +85,17 @@ export function applyClientTrafficPolicies(ctx: Context): ObjectStatus[] {
     caSecrets.set(p, r.ok ? r.secret : r.message);
     if (!r.ok) ctx.sink.add(p, 'spec.tls.clientCACertificateRef', 'invalid-reference', r.message);
   }
+  // Where a policy can take effect: each port (one IR listener) of a Gateway, through its programmed listeners.
+  const points: AttachmentPoint[] = [];
   for (const gw of ctx.gateways.values()) {
     const ports = new Map<number, ListenerState[]>();
     for (const l of gw.listeners.filter(listenerProgrammed)) ports.set(l.port, [...(ports.get(l.port) ?? []), l]);
     for (const [port, listeners] of ports) {
-      const winner = pick(policies, gw, listeners);
+      const point = gatewayLevels(GATEWAY_GROUP, gw.res.namespace, gw.res.name, listeners.map((l) => l.name));
+      points.push(point);
+      const winner = attachments.winner(point);
       if (!winner) continue;
-      used.add(winner);
+      for (const l of listeners) recordAppliedPolicy(l, { kind: winner.ref.kind, namespace: winner.namespace, name: winner.name });
       const ca = caSecrets.get(winner);
       if (typeof ca === 'string') {
         for (const l of listeners) {
@@ -91,33 +109,14 @@ export function applyClientTrafficPolicies(ctx: Context): ObjectStatus[] {
       });
     }
   }
-  return policies.map((p) => ({ kind: p.ref.kind, namespace: p.namespace, name: p.name, status: { conditions: [accepted(ctx, p, used, caSecrets)] } }));
-}
-
-function targets(p: PolicyResource, gw: GatewayState) {
-  return p.namespace === gw.res.namespace ? p.body.spec.targetRefs.filter((t) => t.name === gw.res.name) : [];
-}
-
-function pick(policies: PolicyResource[], gw: GatewayState, listeners: ListenerState[]): PolicyResource | undefined {
-  const names = new Set(listeners.map((l) => l.name));
-  return (
-    policies.find((p) => targets(p, gw).some((t) => t.sectionName !== undefined && names.has(t.sectionName))) ??
-    policies.find((p) => targets(p, gw).some((t) => t.sectionName === undefined))
-  );
-}
-
-function accepted(ctx: Context, p: PolicyResource, used: Set<PolicyResource>, ca: Map<PolicyResource, Secret | string>) {
-  const caProblem = ca.get(p);
-  if (typeof caProblem === 'string') return condition('Accepted', false, 'Invalid', caProblem, p.generation);
-  const found = p.body.spec.targetRefs.some((t) => {
-    const gw = ctx.gateways.get(`${p.namespace}/${t.name}`);
-    return gw && (t.sectionName === undefined || gw.listeners.some((l) => l.name === t.sectionName));
+  return policies.map((p) => {
+    const caProblem = caSecrets.get(p);
+    const accepted =
+      typeof caProblem === 'string'
+        ? condition('Accepted', false, 'Invalid', caProblem, p.generation)
+        : attachmentCondition(attachments.outcome(p, points), ACCEPTED_MESSAGES, p.generation);
+    return { kind: p.ref.kind, namespace: p.namespace, name: p.name, status: { conditions: [accepted] } };
   });
-  if (!found) return condition('Accepted', false, 'TargetNotFound', 'no targeted Gateway (or listener) of ours exists', p.generation);
-  if (!used.has(p)) {
-    return condition('Accepted', false, 'Conflicted', 'an older or more specific ClientTrafficPolicy governs every target', p.generation);
-  }
-  return condition('Accepted', true, 'Accepted', 'policy is applied', p.generation);
 }
 
 function applyPolicy(spec: PolicySpec, l: HttpListener | TcpListener, caSecret: string | undefined): void {

@@ -1,6 +1,7 @@
-// status.parents[] of a route: Accepted, ResolvedRefs and (when some rules were dropped) PartiallyInvalid.
+// status.parents[] of a route: Accepted, ResolvedRefs, (when some rules were dropped) PartiallyInvalid, and the policies that apply.
 import type { Condition, ObjectStatus } from '@tidegate/common';
 import { condition, type Problem, type Resource } from '../resources';
+import { appliedPoliciesCondition } from './applied-policies';
 import type { Context } from './context';
 import type { Attachment, ParentOutcome } from './parent-refs';
 
@@ -38,6 +39,7 @@ export function settleRoute(
   const parents = outcomes.map((o) => {
     let problem = o.problem ?? verdict.rejected;
     let unservedNote: string | undefined;
+    const served: object[] = [];
     if (!problem) {
       const refused: string[] = [];
       const unserved: string[] = [];
@@ -45,6 +47,7 @@ export function settleRoute(
         const p = use(a, o);
         if (p && 'unserved' in p) unserved.push(p.unserved);
         else if (p) refused.push(p.message);
+        else served.push(a.listener);
         if (!p || 'unserved' in p) a.listener.attachedRoutes.add(routeKey);
       }
       if (unserved.length && unserved.length + refused.length === o.attachments.length) {
@@ -65,6 +68,8 @@ export function settleRoute(
     if (verdict.partial && !verdict.rejected) {
       conditions.push(condition('PartiallyInvalid', true, verdict.partial.reason, verdict.partial.message, res.generation));
     }
+    const policies = appliedPoliciesCondition(served, res.generation);
+    if (policies) conditions.push(policies);
     return { parentRef: o.parentRef, controllerName: ctx.options.controllerName, conditions };
   });
   return { kind: res.ref.kind, namespace: res.namespace, name: res.name, status: { parents } };

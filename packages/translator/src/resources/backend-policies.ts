@@ -3,7 +3,8 @@ import type { Backend, HashPolicy, Secret } from '@tidegate/ir';
 import type { ObjectStatus } from '@tidegate/common';
 import { condition, type Problem } from './conditions';
 import { BackendPolicyKind, type BackendPolicySpec } from './backend-policy-schema';
-import { byAge, type Resource, type ResourceIndex } from './resource-index';
+import { attachmentCondition, PolicyAttachments, servicePortLevels, type AttachmentPoint } from './policy-attachment';
+import type { Resource, ResourceIndex } from './resource-index';
 import { resolveCaSecret, resolveCertificateSecret } from './secret';
 import { ServiceKind } from './service';
 import type { ErrorSink } from './translation-error';
@@ -24,36 +25,48 @@ const LB_POLICY = {
 } as const;
 const PROTOCOL = { HTTP: 'http1', HTTP2: 'http2', GRPC: 'grpc' } as const;
 
+const ACCEPTED_MESSAGES = {
+  Accepted: 'policy is applied',
+  Conflicted: 'an older or more specific BackendPolicy governs every target',
+  TargetNotFound: 'no targeted Service (or Service port) exists',
+};
+
 /** Health-check settings a user may leave out. */
 const HEALTH_DEFAULTS = { intervalMs: 5000, timeoutMs: 1000, unhealthyThreshold: 3, healthyThreshold: 2 };
 
 /**
- * Policy precedence for a Service port: one naming the port (sectionName)
- * beats one naming the whole Service; among equals the oldest wins, then
+ * Policy precedence for a Service port (policy-attachment.ts): one naming the port
+ * (sectionName) beats one naming the whole Service; among equals the oldest wins, then
  * namespace/name. A policy whose references do not resolve still wins, and
  * its targets fail closed (a TLS policy must never silently turn into plaintext).
  */
 export class BackendPolicies {
-  private readonly policies: PolicyResource[];
+  private readonly attachments: PolicyAttachments<PolicyResource>;
   private readonly effects = new Map<PolicyResource, PolicyEffect>();
 
   constructor(
     private readonly index: ResourceIndex,
     private readonly sink: ErrorSink,
   ) {
-    this.policies = index.list(BackendPolicyKind).sort(byAge);
-    for (const p of this.policies) this.effects.set(p, this.effectOf(p));
+    this.attachments = new PolicyAttachments(index.list(BackendPolicyKind), {
+      targetRefs: (p) => p.body.spec.targetRefs.map((t) => ({ group: '', kind: 'Service', name: t.name, sectionName: t.sectionName })),
+      targetExists: (p, t) => {
+        const svc = this.index.get(ServiceKind, p.namespace, t.name);
+        return !!svc && (t.sectionName === undefined || (svc.body.spec.ports ?? []).some((sp) => sp.name === t.sectionName));
+      },
+    });
+    for (const p of this.attachments.policies) this.effects.set(p, this.effectOf(p));
   }
 
   /** The effect of the policy governing a Service port, if any policy targets it. */
   forServicePort(namespace: string, service: string, portName: string | undefined): { policy: string; effect: PolicyEffect } | undefined {
-    const winner = this.winner(namespace, service, portName);
+    const winner = this.attachments.winner(servicePortLevels(namespace, service, portName));
     return winner ? { policy: `${winner.namespace}/${winner.name}`, effect: this.effects.get(winner) as PolicyEffect } : undefined;
   }
 
   /** `status.conditions` (Accepted) of every BackendPolicy. */
   statuses(): ObjectStatus[] {
-    return this.policies.map((p) => ({
+    return this.attachments.policies.map((p) => ({
       kind: p.ref.kind,
       namespace: p.namespace,
       name: p.name,
@@ -61,33 +74,19 @@ export class BackendPolicies {
     }));
   }
 
-  private winner(namespace: string, service: string, portName: string | undefined): PolicyResource | undefined {
-    const targets = (p: PolicyResource) => p.namespace === namespace ? p.body.spec.targetRefs.filter((t) => t.name === service) : [];
-    const specific = portName ? this.policies.find((p) => targets(p).some((t) => t.sectionName === portName)) : undefined;
-    return specific ?? this.policies.find((p) => targets(p).some((t) => t.sectionName === undefined));
-  }
-
   private accepted(p: PolicyResource) {
     const effect = this.effects.get(p) as PolicyEffect;
     if (!effect.ok) return condition('Accepted', false, 'Invalid', effect.problem.message, p.generation);
-    let found = 0;
-    let wins = 0;
+    // Where it could take effect: each port its existing targets name (every port for a whole Service).
+    const points: AttachmentPoint[] = [];
     for (const t of p.body.spec.targetRefs) {
       const svc = this.index.get(ServiceKind, p.namespace, t.name);
       const ports = (svc?.body.spec.ports ?? []).map((sp) => sp.name);
       if (!svc || (t.sectionName !== undefined && !ports.includes(t.sectionName))) continue;
-      found++;
-      // A target counts if this policy governs at least one port it names.
       const names = t.sectionName !== undefined ? [t.sectionName] : ports.length ? ports : [undefined];
-      if (names.some((n) => this.winner(p.namespace, t.name, n) === p)) wins++;
+      for (const n of names) points.push(servicePortLevels(p.namespace, t.name, n));
     }
-    if (found === 0) {
-      return condition('Accepted', false, 'TargetNotFound', 'no targeted Service (or Service port) exists', p.generation);
-    }
-    if (wins === 0) {
-      return condition('Accepted', false, 'Conflicted', 'an older or more specific BackendPolicy governs every target', p.generation);
-    }
-    return condition('Accepted', true, 'Accepted', 'policy is applied', p.generation);
+    return attachmentCondition(this.attachments.outcome(p, points), ACCEPTED_MESSAGES, p.generation);
   }
 
   private effectOf(p: PolicyResource): PolicyEffect {

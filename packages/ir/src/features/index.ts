@@ -1,0 +1,22 @@
+// Every IR feature check, in the order validate() runs them (the order their issues are listed).
+import type { IrFeatureCheck } from '../feature-check';
+import { bodyLimitCheck } from './body-limit';
+import { customErrorsCheck } from './custom-errors';
+import { externalAuthCheck } from './external-auth';
+import { grpcJsonTranscoderCheck } from './grpc-json-transcoder';
+import { ipAccessCheck } from './ip-access';
+import { rateLimitCheck } from './rate-limit';
+import { sessionPersistenceCheck } from './session-persistence';
+
+export { bodyLimitCheck, customErrorsCheck, externalAuthCheck, grpcJsonTranscoderCheck, ipAccessCheck, rateLimitCheck, sessionPersistenceCheck };
+
+/** The checks `validateProxyGroup` runs on every HTTP listener and route (each Envoy feature names its own). */
+export const IR_FEATURE_CHECKS: readonly IrFeatureCheck[] = [
+  sessionPersistenceCheck,
+  bodyLimitCheck,
+  ipAccessCheck,
+  rateLimitCheck,
+  externalAuthCheck,
+  customErrorsCheck,
+  grpcJsonTranscoderCheck,
+];

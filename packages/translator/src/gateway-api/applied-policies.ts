@@ -1,0 +1,27 @@
+// Which policies apply to a listener (and, as policy kinds target them, a route or rule), for the route's status.
+import type { Condition } from '@tidegate/common';
+import { condition } from '../resources';
+
+/** The route condition listing the policies that govern its traffic through a parent. */
+export const POLICIES_APPLIED = 'tidegate.io/PoliciesApplied';
+
+/** `Kind namespace/name` of each policy applied, by what it applies to (objects of one translation). */
+const applied = new WeakMap<object, Set<string>>();
+
+/** Records that `policy` governs `target` (a ListenerState: the policy won the listener's port). */
+export function recordAppliedPolicy(target: object, policy: { kind: string; namespace: string; name: string }): void {
+  let set = applied.get(target);
+  if (!set) applied.set(target, (set = new Set()));
+  set.add(`${policy.kind} ${policy.namespace}/${policy.name}`);
+}
+
+/**
+ * `tidegate.io/PoliciesApplied` (True, reason Applied) naming, sorted, every policy applied to
+ * one of `targets` (the listeners a parentRef serves the route through); undefined when none is.
+ */
+export function appliedPoliciesCondition(targets: Iterable<object>, generation: number | undefined): Condition | undefined {
+  const names = new Set<string>();
+  for (const t of targets) for (const name of applied.get(t) ?? []) names.add(name);
+  if (names.size === 0) return undefined;
+  return condition(POLICIES_APPLIED, true, 'Applied', [...names].sort().join(', '), generation);
+}
