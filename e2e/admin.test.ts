@@ -1,8 +1,10 @@
-// The control plane's admin endpoints, against a running standalone Tidegate with real Envoy.
-import { createTestCa, startEcho, type EchoServer } from '@tidegate/testkit';
+// The control plane's admin endpoints, against a running standalone Tidegate with real Envoy; no answer carries a secret.
+import { createTestCa, startEcho, type EchoServer, type Pem } from '@tidegate/testkit';
+import { ADMIN_ROUTES } from '../packages/tidegate/src/admin/admin-server';
 import { GATEWAY_CLASS, docs, gateway, service } from './support/fixtures';
-import { tlsSecret } from './support/secrets';
+import { caSecret, tlsSecret } from './support/secrets';
 import { freePort, httpRequest, waitFor } from './support/http';
+import { ingress, nginx } from './support/ingress';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
 
 jest.setTimeout(60_000);
@@ -10,12 +12,48 @@ jest.setTimeout(60_000);
 let echo: EchoServer;
 let tg: StandaloneHarness;
 let admin: number;
+let gatewayCert: Pem;
+let ingressCert: Pem;
+
+/** htpasswd hashes for basic auth: `{SHA}` (served) and Apache MD5 (reported as unusable). */
+const SHA_HASH = '{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=';
+const APR1_HASH = '$apr1$abc$0123456789abcdefghijkl';
+const DB_PASSWORD = 'hunter2-correct-horse-battery';
 
 beforeAll(async () => {
   const ca = createTestCa();
+  gatewayCert = ca.issue(['admin.test']);
+  ingressCert = ca.issue(['ingress.admin.test']);
   echo = await startEcho({ name: 'echo' });
   const port = await freePort();
   tg = await startStandalone({
+    'ingress.yaml': docs(
+      tlsSecret('ingress-cert', ingressCert),
+      caSecret('client-ca', ca.cert),
+      `
+apiVersion: v1
+kind: Secret
+metadata: { name: htpasswd, namespace: default }
+stringData:
+  auth: |
+    alice:${SHA_HASH}
+    bob:${APR1_HASH}
+`,
+      `
+apiVersion: v1
+kind: Secret
+metadata: { name: db, namespace: default }
+stringData: { password: ${DB_PASSWORD} }
+`,
+      ingress({ name: 'basic', host: 'basic.admin.test', service: 'svc', annotations: { [nginx('auth-type')]: 'basic', [nginx('auth-secret')]: 'htpasswd' } }),
+      ingress({
+        name: 'mtls',
+        host: 'ingress.admin.test',
+        service: 'svc',
+        tls: { hosts: ['ingress.admin.test'], secretName: 'ingress-cert' },
+        annotations: { [nginx('auth-tls-secret')]: 'default/client-ca' },
+      }),
+    ),
     'gateway.yaml': docs(
       GATEWAY_CLASS,
       gateway('gw', `    - name: https
@@ -34,13 +72,16 @@ spec:
   rules: [{ backendRefs: [{ name: svc, port: 80 }] }]
 `,
     ),
-  });
+  }, { ingress: { ingressClass: 'tidegate', httpPort: await freePort(), httpsPort: await freePort() } });
   expect(tg.errors()).toEqual([]);
   admin = tg.plane.adminPort;
   await waitFor(async () => {
-    const syncz = (await httpRequest(admin, '/debug/syncz')).json as Array<{ type: string; versionAcked?: string }>;
-    return ['CDS', 'LDS', 'SDS'].every((t) => syncz.some((s) => s.type === t && s.versionAcked));
+    const syncz = (await httpRequest(admin, '/debug/syncz')).json as Array<{ group: string; type: string; versionAcked?: string }>;
+    const group = (g: string) => ['CDS', 'LDS', 'SDS'].every((t) => syncz.some((s) => s.group === g && s.type === t && s.versionAcked));
+    return group('default/gw') && group('tidegate/ingress');
   }, 20_000, 'Envoy to ACK clusters, listeners and secrets');
+  // Ready once both Envoys (the Gateway's and the Ingress gateway's) are LIVE.
+  await waitFor(async () => (await httpRequest(admin, '/readyz')).status === 200, 20_000, 'readiness');
 });
 
 afterAll(async () => {
@@ -70,7 +111,7 @@ spec:
   for (const name of [
     'tidegate_xds_pushes_total',
     'tidegate_xds_push_duration_seconds_bucket',
-    'tidegate_xds_connected_proxies 1',
+    'tidegate_xds_connected_proxies 2', // the Gateway's Envoy and the Ingress gateway's
     'tidegate_xds_acks_total',
     'tidegate_xds_nacks_total',
     'tidegate_translation_duration_seconds_count',
@@ -81,8 +122,8 @@ spec:
 
 it('shows per proxy and type the version sent and acked', async () => {
   const syncz = (await httpRequest(admin, '/debug/syncz')).json as Array<{ nodeId: string; group: string; type: string; versionSent: string; versionAcked: string }>;
-  const lds = syncz.find((s) => s.type === 'LDS')!;
-  expect(lds.group).toBe('default/gw');
+  const lds = syncz.find((s) => s.type === 'LDS' && s.group === 'default/gw')!;
+  expect(lds.nodeId).toBeTruthy();
   expect(lds.versionAcked).toBe(lds.versionSent);
 });
 
@@ -93,4 +134,52 @@ it('dumps what a proxy was sent, with private keys redacted', async () => {
   expect(dump.body).not.toContain('PRIVATE KEY');
   expect(dump.body).toContain('[redacted]');
   expect((await httpRequest(admin, '/debug/config_dump?node=nobody')).status).toBe(404);
+});
+
+/** Every piece of secret material in the configuration, as it could show up: PEM lines, base64 of the PEM, hashes, passwords. */
+function secretMaterial(): string[] {
+  const out = [SHA_HASH.slice('{SHA}'.length), APR1_HASH, DB_PASSWORD, Buffer.from(DB_PASSWORD).toString('base64')];
+  for (const key of [gatewayCert.key, ingressCert.key]) {
+    out.push(...key.trim().split('\n').filter((l) => !l.startsWith('-----')));
+    out.push(Buffer.from(key).toString('base64').slice(40, 120));
+  }
+  out.push('PRIVATE KEY', Buffer.from('-----BEGIN PRIVATE KEY').toString('base64').slice(0, 24));
+  return out;
+}
+
+it('answers no endpoint with a secret, whatever its query (every route the admin server has)', async () => {
+  // The admin server serves exactly its route table, so a new endpoint is in this test.
+  expect((await httpRequest(admin, '/no-such')).body).toBe(`no such endpoint; try ${ADMIN_ROUTES.map((r) => r.path).join(' ')}\n`);
+  const syncz = (await httpRequest(admin, '/debug/syncz')).json as Array<{ nodeId: string; group: string }>;
+  const ingresses = ((await httpRequest(admin, '/debug/ingress')).json as { findings: Array<{ ingress: { namespace: string; name: string } }> }).findings;
+  const values: Record<string, string[]> = {
+    node: [...new Set(syncz.flatMap((s) => [s.nodeId, s.group]))],
+    ingress: [...new Set(ingresses.map((f) => `${f.ingress.namespace}/${f.ingress.name}`))],
+  };
+  expect(values.node).toEqual(expect.arrayContaining(['default/gw', 'tidegate/ingress']));
+  expect(values.ingress).toEqual(expect.arrayContaining(['default/basic', 'default/mtls']));
+  const secrets = secretMaterial();
+  let fetched = 0;
+  for (const route of ADMIN_ROUTES) {
+    const queries = [''];
+    for (const param of route.query) {
+      if (!values[param]) throw new Error(`${route.path} reads ?${param}: give this test its values`);
+      queries.push(...values[param].map((v) => `?${param}=${encodeURIComponent(v)}`));
+    }
+    for (const q of queries) {
+      const { status, body } = await httpRequest(admin, route.path + q);
+      expect({ path: route.path + q, status }).toEqual({ path: route.path + q, status: expect.any(Number) });
+      for (const secret of secrets) expect({ path: route.path + q, leaks: body.includes(secret) ? secret : undefined }).toEqual({ path: route.path + q, leaks: undefined });
+      fetched++;
+    }
+  }
+  expect(fetched).toBeGreaterThanOrEqual(ADMIN_ROUTES.length + 4);
+  // The secrets were there to leak: the IR and the dumps hold them, redacted.
+  const ir = (await httpRequest(admin, '/debug/ir')).body;
+  expect(ir).toContain('"privateKey": "[redacted]"');
+  expect(ir).toContain('"htpasswd": "[redacted]"');
+  expect(ir).toContain('BEGIN CERTIFICATE'); // certificates and CAs are not secret
+  const ingressDump = (await httpRequest(admin, '/debug/config_dump?node=tidegate/ingress')).body;
+  expect(ingressDump).toContain('alice:[redacted]');
+  expect(ingressDump).toContain('"private_key": "[redacted]"');
 });

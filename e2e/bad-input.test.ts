@@ -1,7 +1,7 @@
 // Broken configuration: errors name the file, object and field; the last good configuration keeps serving.
 import * as net from 'node:net';
 import { startEcho, type EchoServer } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, gateway, httpListener, service } from './support/fixtures';
+import { GATEWAY_CLASS, docs, gateway, httpListener, prefixRoute, service } from './support/fixtures';
 import { freePort, httpRequest, waitFor } from './support/http';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
 
@@ -11,19 +11,11 @@ let echo: EchoServer;
 let tg: StandaloneHarness;
 let port: number;
 
-const route = (name: string, prefix: string, extra = '') => `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: ${name}, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
-    - matches: [{ path: { type: PathPrefix, value: ${prefix} } }]
-      backendRefs: [{ name: svc, port: 80 }]${extra}
-`;
+// Routes on Gateway gw to Service svc.
+const route = prefixRoute;
 
 interface StatusReport {
-  errors: Array<{ object: { kind: string; name: string }; source?: { file?: string }; path: string; message: string }>;
+  errors: Array<{ object: { kind: string; name: string }; source?: { file?: string }; path: string; code: string; message: string }>;
 }
 const status = async (): Promise<StatusReport> => (await httpRequest(tg.plane.adminPort, '/debug/status')).json;
 
@@ -52,11 +44,15 @@ it('keeps serving a file whose YAML no longer parses, and names the file and lin
   await waitFor(async () => (await status()).errors.length === 0, 5000, 'the error to clear');
 });
 
-it('names the object and field of an unknown field, and other objects still update', async () => {
-  await tg.write('other.yaml', route('other', '/other', '\n      bakendRefs: []'));
+it('names the object and field of an unknown field, keeps its last valid version serving, and other objects still update', async () => {
+  await tg.write('other.yaml', route('other', '/other-v2', '\n      bakendRefs: []'));
   const err = await waitFor(async () => (await status()).errors.find((e) => e.object.name === 'other'), 5000, 'the field error');
   expect(err.source?.file).toBe('other.yaml');
   expect(err).toMatchObject({ code: 'unknown-field', path: 'spec.rules[0].bakendRefs', object: { kind: 'HTTPRoute', namespace: 'default', name: 'other' } });
+  expect(err.message).toMatch(/\(serving the last valid version of HTTPRoute default\/other\)$/);
+  // A one-word typo does not drop the route: its last valid version keeps serving.
+  expect((await httpRequest(port, '/other')).status).toBe(200);
+  expect((await httpRequest(port, '/other-v2')).status).toBe(404);
   await tg.write('good.yaml', route('good', '/good-v2'));
   await waitFor(async () => (await httpRequest(port, '/good-v2')).status === 200, 5000, 'the other file to apply');
 });
@@ -67,10 +63,16 @@ it('reports what Envoy rejects (a listener port already taken) and keeps the res
   const busyPort = (taken.address() as net.AddressInfo).port;
   try {
     await tg.write('gateway.yaml', docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port) + httpListener('busy', busyPort)), service('svc', [echo.port])));
-    const err = await waitFor(async () => (await status()).errors.find((e) => e.object.kind === 'ProxyGroup'), 10_000, 'the NACK to show');
-    expect(err).toMatchObject({ object: { name: 'default/gw' }, path: 'LDS', code: 'envoy-rejected' });
-    expect(err.message).toMatch(/rejected LDS/);
+    // The NACK lands on the object whose change Envoy rejected; it is held at its last accepted version.
+    const err = await waitFor(async () => (await status()).errors.find((e) => e.code === 'envoy-rejected'), 10_000, 'the NACK to show');
+    expect(err).toMatchObject({ object: { kind: 'Gateway', namespace: 'default', name: 'gw' }, source: { file: 'gateway.yaml' }, code: 'envoy-rejected' });
+    expect(err.message).toMatch(/Envoy rejected this change \(proxy .*, LDS\): .*its last accepted version keeps serving/);
+    const gw = (await httpRequest(tg.plane.adminPort, '/debug/status')).json.statuses.find((x: { kind: string }) => x.kind === 'Gateway');
+    expect(gw.status.conditions[0]).toMatchObject({ type: 'Programmed', status: 'False', reason: 'Rejected', message: expect.stringMatching(/Address already in use/) });
     expect((await httpRequest(port, '/good-v2')).status).toBe(200);
+    // Other objects' changes keep flowing while the Gateway is held.
+    await tg.write('good.yaml', route('good', '/good-v3'));
+    await waitFor(async () => (await httpRequest(port, '/good-v3')).status === 200, 5000, 'a route change while the Gateway is held');
     const metrics = (await httpRequest(tg.plane.adminPort, '/metrics')).body;
     expect(metrics).toMatch(/tidegate_xds_nacks_total\{type="LDS"\} [1-9]/);
   } finally {
@@ -78,7 +80,7 @@ it('reports what Envoy rejects (a listener port already taken) and keeps the res
   }
   // Fixed: the error clears once Envoy accepts a later listener version.
   await tg.write('gateway.yaml', docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port)), service('svc', [echo.port])));
-  await waitFor(async () => !(await status()).errors.some((e) => e.object.kind === 'ProxyGroup'), 10_000, 'the NACK error to clear');
+  await waitFor(async () => !(await status()).errors.some((e) => e.code === 'envoy-rejected'), 10_000, 'the NACK error to clear');
 });
 
 it('never re-sends configuration Envoy rejected, and nothing else was rejected', async () => {

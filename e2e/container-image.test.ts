@@ -176,6 +176,8 @@ describe('the image tarball', () => {
     expect(fs.statSync(at('tmp')).mode & 0o7777).toBe(0o1777);
     expect(fs.statSync(at('home/nonroot')).uid).toBe(65532);
     expect(fs.statSync(at('usr/local/bin/envoy')).mode & 0o111).toBe(0o111);
+    // Envoy is started through setpriv --pdeathsig, so it dies with the control plane.
+    expect(fs.statSync(at('usr/local/bin/setpriv')).mode & 0o111).toBe(0o111);
     const packages = fs.readdirSync(at('app/packages')).sort();
     expect(packages).toEqual(expect.arrayContaining(['common', 'envoy-api', 'envoy-runner', 'providers', 'tidegate', 'translator', 'xds-server']));
     for (const devOnly of ['testkit', 'bench', 'conformance']) {

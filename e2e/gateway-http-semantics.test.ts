@@ -216,7 +216,7 @@ describe('route status', () => {
     });
     const exitCode = process.exitCode;
     try {
-      await statusCommand().parseAsync(['HTTPRoute/foreign-backend', '--admin', `127.0.0.1:${tg.plane.adminPort}`], { from: 'user' });
+      await statusCommand().parseAsync(['HTTPRoute/foreign-backend', '-o', 'json', '--admin', `127.0.0.1:${tg.plane.adminPort}`], { from: 'user' });
       expect(process.exitCode).toBe(1);
     } finally {
       write.mockRestore();

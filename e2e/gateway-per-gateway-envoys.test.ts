@@ -2,7 +2,7 @@
 // spec.addresses (loopback 127.0.0.2 / 127.0.0.3, same port), reported in status; adding or
 // removing a Gateway file starts or stops its Envoy.
 import { startEcho, type EchoServer } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, service } from './support/fixtures';
+import { GATEWAY_CLASS, docs, gatewayWithRoute as gatewayAndRoute, service } from './support/fixtures';
 import { freePort, httpRequest, waitFor } from './support/http';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
 
@@ -13,27 +13,7 @@ let tg: StandaloneHarness;
 let port: number;
 
 /** A Gateway bound to `address` on the shared test port, plus an HTTPRoute to `svc`. */
-function gatewayWithRoute(name: string, address: string, svc: string): string {
-  return docs(
-    `
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: ${name}, namespace: default }
-spec:
-  gatewayClassName: tidegate
-  addresses: [{ type: IPAddress, value: "${address}" }]
-  listeners: [{ name: http, protocol: HTTP, port: ${port} }]
-`,
-    `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: ${name}-route, namespace: default }
-spec:
-  parentRefs: [{ name: ${name} }]
-  rules: [{ backendRefs: [{ name: ${svc}, port: 80 }] }]
-`,
-  );
-}
+const gatewayWithRoute = (name: string, address: string, svc: string): string => gatewayAndRoute(name, svc, { http: port }, { address });
 
 const groups = () => tg.plane.envoys().map((e) => e.group).sort();
 const backendAt = async (address: string) => (await httpRequest(port, '/', { address, timeoutMs: 2000 })).json?.backend;

@@ -1,11 +1,11 @@
-// Ingress TLS end to end through real Envoy: SNI termination for two hosts, http→https redirect,
-// HTTPS upstreams with certificate verification, and a gRPC backend (backend-protocol GRPC).
+// Ingress TLS end to end through real Envoy: SNI termination for two hosts, http→https redirect (not for a
+// host whose Secret is missing), HTTPS upstreams with certificate verification, and a gRPC backend (backend-protocol GRPC).
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { createTestCa, grpcEcho, startEcho, startGrpcEcho, type EchoServer, type GrpcEchoServer, type TestCa } from '@tidegate/testkit';
 import { docs, service } from './support/fixtures';
 import { freePort, httpRequest, waitFor } from './support/http';
-import { ingress, nginx } from './support/ingress';
+import { ingress, ingressCondition, nginx } from './support/ingress';
 import { caSecret, tlsSecret } from './support/secrets';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
 
@@ -51,6 +51,7 @@ beforeAll(async () => {
         upstreamTls('wrong-name', 'wrong-name.test', 'other.internal'),
         ingress({ name: 'mtls', host: 'mtls.test', tls: { hosts: ['mtls.test'], secretName: 'mtls-cert' }, annotations: { [nginx('auth-tls-secret')]: 'default/upstream-ca' } }),
         ingress({ name: 'grpc', paths: [['/tidegate.testing.v1.Echo', 'Prefix', 'grpc', 50051]], annotations: { [nginx('backend-protocol')]: 'GRPC' } }),
+        ingress({ name: 'no-cert', host: 'no-cert.test', tls: { hosts: ['no-cert.test'], secretName: 'no-cert-tls' } }),
       ),
     },
     { ingress: { ingressClass: 'tidegate', httpPort, httpsPort } },
@@ -88,8 +89,10 @@ function getHttps(host: string, path: string, client?: { cert: string; key: stri
   });
 }
 
-it('translates without errors', () => {
-  expect(tg.errors()).toEqual([]);
+it('translates without errors but the missing Secret', () => {
+  expect(tg.errors()).toEqual([
+    expect.objectContaining({ object: expect.objectContaining({ name: 'no-cert' }), path: 'spec.tls[0].secretName', code: 'invalid-secret', message: 'Secret default/no-cert-tls not found (no-cert.test: no certificate, so no redirect to https)' }),
+  ]);
 });
 
 it('terminates TLS with the certificate of each host, chosen by SNI', async () => {
@@ -107,6 +110,13 @@ it('redirects http to https (308) for TLS hosts, unless ssl-redirect is "false"'
   expect(r.headers.location).toBe(`https://shop.test:${httpsPort}/cart?x=1`);
   const blog = await httpRequest(httpPort, '/post', { host: 'blog.test' });
   expect(blog.status).toBe(200);
+});
+
+it('does not redirect a TLS host whose Secret is missing: it is served on http, and its status names the Secret', async () => {
+  const r = await httpRequest(httpPort, '/cart', { host: 'no-cert.test' });
+  expect(r.status).toBe(200);
+  expect(r.json).toMatchObject({ backend: 'web', path: '/cart' });
+  expect(ingressCondition(tg, 'no-cert', 'ResolvedRefs')).toMatchObject({ status: 'False', reason: 'InvalidCertificateRef', message: 'spec.tls[0].secretName: Secret default/no-cert-tls not found' });
 });
 
 it('talks HTTPS to the backend and verifies its certificate (proxy-ssl-verify + proxy-ssl-name)', async () => {

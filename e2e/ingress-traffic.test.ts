@@ -1,11 +1,12 @@
 // Ingress annotations end to end through real Envoy: canary, rewrite, CORS, IP lists, rate limit, timeout,
-// retry, mirror, cookie affinity, basic auth and external auth.
+// retry, mirror, cookie affinity, basic auth, external auth, default-backend, Higress header control and
+// pseudo-header matches; with no usable certificate, TLS hosts are served on http (no https listener to redirect to).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEcho, type EchoServer } from '@tidegate/testkit';
 import { docs, service } from './support/fixtures';
 import { freePort, httpRequest, waitFor, type HttpResult } from './support/http';
-import { higress, ingress, nginx } from './support/ingress';
+import { higress, ingress, ingressCondition, nginx } from './support/ingress';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
 import { statusCommand } from '../packages/tidegate/src/commands/status';
 
@@ -49,6 +50,7 @@ beforeAll(async () => {
         service('mirror', [echoes.mirror!.port]),
         service('errors', [echoes.errors!.port]),
         service('sticky', [echoes['sticky-a']!.port, echoes['sticky-b']!.port]),
+        service('empty', []),
       ),
       'secrets.yaml': HTPASSWD_SECRET,
       'ingresses.yaml': docs(
@@ -73,6 +75,36 @@ beforeAll(async () => {
         ingress({ name: 'errors', host: 'errors.test', annotations: { [nginx('default-backend')]: 'errors', [nginx('custom-http-errors')]: '404,503' } }),
         ingress({ name: 'basic', host: 'basic.test', annotations: { [nginx('auth-type')]: 'basic', [nginx('auth-secret')]: 'htpasswd' } }),
         ingress({ name: 'extauth', host: 'extauth.test', annotations: { [nginx('auth-url')]: `http://127.0.0.1:${authPort}/check`, [nginx('auth-response-headers')]: 'x-user' } }),
+        ingress({ name: 'search', host: 'search.test' }),
+        ingress({
+          name: 'search-canary',
+          host: 'search.test',
+          service: 'canary',
+          creationTimestamp: '2026-01-02T00:00:00Z',
+          annotations: { [nginx('canary')]: 'true', [nginx('canary-by-header')]: 'x-origin', [nginx('canary-by-header-pattern')]: 'test.com' },
+        }),
+        ingress({
+          name: 'fallback',
+          host: 'fallback.test',
+          paths: [
+            ['/empty', 'Prefix', 'empty', 80],
+            ['/gone', 'Prefix', 'gone', 80],
+            ['/', 'Prefix', 'web', 80],
+          ],
+          annotations: { [nginx('default-backend')]: 'errors' },
+        }),
+        ingress({
+          name: 'quoted',
+          host: 'quoted.test',
+          annotations: { [higress('request-header-control-add')]: `"x-quoted-name" 'quoted value'`, [higress('response-header-control-update')]: `'x-answer' "yes"` },
+        }),
+        ingress({ name: 'authority', host: '*.authority.test', annotations: { [higress('prefix-match-pseudo-header-authority')]: 'api.' } }),
+        ingress({ name: 'method', host: 'method.test', annotations: { [higress('exact-match-pseudo-header-method')]: 'PUT' } }),
+        ingress({ name: 'path', host: 'path.test', annotations: { [higress('regex-match-pseudo-header-path')]: '/p/[0-9]+' } }),
+        ingress({ name: 'scheme', host: 'scheme.test', annotations: { [higress('exact-match-pseudo-header-scheme')]: 'http' } }),
+        ingress({ name: 'scheme-https', host: 'scheme-https.test', annotations: { [higress('exact-match-pseudo-header-scheme')]: 'https' } }),
+        ingress({ name: 'no-cert', host: 'no-cert.test', tls: { hosts: ['no-cert.test'], secretName: 'no-cert-tls' } }),
+        ingress({ name: 'forced', host: 'forced.test', tls: { hosts: ['forced.test'], secretName: 'forced-tls' }, annotations: { [nginx('force-ssl-redirect')]: 'true' } }),
       ),
     },
     { ingress: { ingressClass: 'tidegate', httpPort: port, httpsPort: await freePort() } },
@@ -89,10 +121,16 @@ afterAll(async () => {
 
 const get = (host: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<HttpResult> =>
   httpRequest(port, path, { host, headers, method });
+const condition = (name: string, type: string) => ingressCondition(tg, name, type);
 
-it('translates every Ingress without errors (the unusable htpasswd line is reported, not fatal)', () => {
-  const errors = tg.errors() as Array<{ code: string }>;
-  expect(errors).toEqual([]);
+it('translates every Ingress without errors but the missing Service and Secrets (the unusable htpasswd line is reported, not fatal)', () => {
+  const errors = tg.errors() as Array<{ code: string; object: { name: string }; path: string; message: string }>;
+  expect(errors.map((e) => [e.object.name, e.path, e.code, e.message])).toEqual([
+    ['fallback', 'spec.rules[0].http.paths[1].service', 'backend-not-found', 'Service default/gone not found'],
+    ['forced', 'spec.tls[0].secretName', 'invalid-secret', 'Secret default/forced-tls not found (forced.test: no certificate, so no redirect to https)'],
+    ['forced', 'metadata.annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"]', 'no-https-listener', expect.stringContaining('there is no HTTPS listener')],
+    ['no-cert', 'spec.tls[0].secretName', 'invalid-secret', 'Secret default/no-cert-tls not found (no-cert.test: no certificate, so no redirect to https)'],
+  ]);
   const status = (tg.plane.statusReport().statuses as Array<{ kind: string; name: string; status: { loadBalancer: unknown } }>).find((s) => s.kind === 'Ingress' && s.name === 'shop');
   expect(status?.status.loadBalancer).toEqual({ ingress: [{ ip: '127.0.0.1' }] });
 });
@@ -114,6 +152,12 @@ describe('canary', () => {
     expect(counts.canary! / 1000).toBeGreaterThanOrEqual(0.25);
     expect(counts.canary! / 1000).toBeLessThanOrEqual(0.35);
   });
+});
+
+it('canary-by-header-pattern searches the header value, as ingress-nginx does (test.com matches test.com.abc)', async () => {
+  for (const value of ['test.com', 'test.com.abc', 'www.test.com']) expect((await get('search.test', '/', { 'x-origin': value })).json.backend).toBe('canary');
+  for (const value of ['test', 'example.org']) expect((await get('search.test', '/', { 'x-origin': value })).json.backend).toBe('web');
+  expect((await get('search.test', '/')).json.backend).toBe('web');
 });
 
 it('rewrites with capture groups (rewrite-target /$2), keeping the query string', async () => {
@@ -197,6 +241,72 @@ it('answers chosen error statuses from the default backend (custom-http-errors)'
   expect(fine.json.backend).toBe('web');
 });
 
+describe('default-backend', () => {
+  it('serves a path whose Service has no endpoints', async () => {
+    const r = await get('fallback.test', '/empty/x');
+    expect(r.status).toBe(200);
+    expect(r.json.backend).toBe('errors');
+    expect(r.json.path).toBe('/empty/x');
+  });
+
+  it('serves a path whose Service does not exist, and the status still names the Service', async () => {
+    const r = await get('fallback.test', '/gone/x');
+    expect(r.status).toBe(200);
+    expect(r.json.backend).toBe('errors');
+    expect((await get('fallback.test', '/other')).json.backend).toBe('web');
+    expect(condition('fallback', 'ResolvedRefs')).toMatchObject({ status: 'False', reason: 'BackendNotFound', message: 'Service default/gone not found (default-backend serves the path)' });
+  });
+});
+
+it('strips quotes from Higress header-control names as well as values', async () => {
+  const r = await get('quoted.test', '/');
+  expect(r.status).toBe(200);
+  expect(r.json.headers['x-quoted-name']).toBe('quoted value');
+  expect(r.headers['x-answer']).toBe('yes');
+});
+
+describe('Higress pseudo-header matches', () => {
+  it('matches :authority', async () => {
+    expect((await get('api.authority.test', '/')).status).toBe(200);
+    expect((await get('www.authority.test', '/')).status).toBe(404);
+  });
+
+  it('matches :method', async () => {
+    expect((await get('method.test', '/', {}, 'PUT')).status).toBe(200);
+    expect((await get('method.test', '/')).status).toBe(404);
+  });
+
+  it('matches :path (with its query string, as Envoy sees it)', async () => {
+    expect((await get('path.test', '/p/12')).status).toBe(200);
+    expect((await get('path.test', '/p/ab')).status).toBe(404);
+    expect((await get('path.test', '/p/12?x=1')).status).toBe(404);
+  });
+
+  it('matches :scheme', async () => {
+    expect((await get('scheme.test', '/')).status).toBe(200);
+    expect((await get('scheme-https.test', '/')).status).toBe(404);
+  });
+});
+
+describe('TLS hosts whose Secret is missing, with no usable certificate at all', () => {
+  it('are served on http, not redirected to an https port nothing listens on', async () => {
+    const plain = await get('no-cert.test', '/a');
+    expect(plain.status).toBe(200);
+    expect(plain.json.backend).toBe('web');
+    // Even force-ssl-redirect: there is no HTTPS listener, so it is reported instead.
+    const forced = await get('forced.test', '/a');
+    expect(forced.status).toBe(200);
+    expect(forced.headers.location).toBeUndefined();
+  });
+
+  it('name the Secret in their status (not BackendNotFound)', () => {
+    expect(condition('no-cert', 'ResolvedRefs')).toEqual(
+      expect.objectContaining({ status: 'False', reason: 'InvalidCertificateRef', message: 'spec.tls[0].secretName: Secret default/no-cert-tls not found' }),
+    );
+    expect(condition('forced', 'ResolvedRefs')).toMatchObject({ reason: 'InvalidCertificateRef', message: expect.stringContaining('Secret default/forced-tls not found') });
+  });
+});
+
 it('asks for basic auth credentials (401) and lets the right ones in', async () => {
   expect((await get('basic.test', '/')).status).toBe(401);
   expect((await get('basic.test', '/', { authorization: `Basic ${Buffer.from('alice:wrong').toString('base64')}` })).status).toBe(401);
@@ -257,7 +367,7 @@ describe('/debug/ingress', () => {
     const written: string[] = [];
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
     try {
-      await statusCommand().parseAsync(['Ingress/default/retry', '--admin', `127.0.0.1:${tg.plane.adminPort}`], { from: 'user' });
+      await statusCommand().parseAsync(['Ingress/default/retry', '-o', 'json', '--admin', `127.0.0.1:${tg.plane.adminPort}`], { from: 'user' });
     } finally {
       spy.mockRestore();
       process.exitCode = undefined;

@@ -86,6 +86,22 @@ it('renders a single-namespace install with extra gateways, also accepted', asyn
   for (const o of objects) await api.dryRunApply(o);
 });
 
+it("binds the controller's admin port to the pod's loopback; probes and the Service use the metrics port, which serves /metrics alone", () => {
+  const objects = render();
+  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'tidegate-controller') as any;
+  const container = deployment.spec.template.spec.containers[0];
+  expect(container.args).toEqual(expect.arrayContaining(['--admin-address=127.0.0.1', '--admin-port=15014', '--metrics-address=0.0.0.0', '--metrics-port=15020']));
+  expect(container.args.filter((a: string) => a.startsWith('--admin-address='))).toEqual(['--admin-address=127.0.0.1']);
+  // Nothing offers the admin port beyond the pod: no container port, no Service port.
+  expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).not.toContain(15014);
+  expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+  expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
+  expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 15020 });
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'tidegate-controller') as any;
+  expect(svc.spec.ports.map((p: { port: number }) => p.port)).not.toContain(15014);
+  expect(svc.spec.ports).toContainEqual({ name: 'http-metrics', port: 15020, targetPort: 'metrics' });
+});
+
 it("gives the controller exactly what it needs: it syncs, writes status and its Lease, and can change nothing else", async () => {
   const rbacKinds = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
   await api.apply(...render().filter((o) => rbacKinds.has(o.kind)));
@@ -195,10 +211,10 @@ describe('xDS over mutual TLS', () => {
     expect(controller.volumes).toEqual([{ name: 'xds-tls', secret: { secretName: 'tidegate-controller-xds-tls' } }]);
     expect(controller.containers[0].volumeMounts).toEqual([{ name: 'xds-tls', mountPath: '/etc/tidegate/xds-tls', readOnly: true }]);
     // Plaintext xDS is on loopback: neither the pod nor the Service offers it.
-    expect(controller.containers[0].ports.map((p: { name: string }) => p.name)).toEqual(['xds-tls', 'admin']);
+    expect(controller.containers[0].ports.map((p: { name: string }) => p.name)).toEqual(['xds-tls', 'metrics']);
     expect(find(objects, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string; port: number }) => [p.name, p.port])).toEqual([
       ['grpc-xds-tls', 15012],
-      ['http-admin', 15014],
+      ['http-metrics', 15020],
     ]);
 
     for (const [deployment, group] of [['tidegate-gateway', 'tidegate/ingress'], ['tidegate-gateway-public', 'team-a/public']] as const) {
@@ -292,7 +308,7 @@ describe('xDS over mutual TLS', () => {
     const controller = find(plain, 'Deployment', 'tidegate-controller').spec.template.spec.containers[0];
     expect(controller.args).toContain('--xds-address=0.0.0.0');
     expect(controller.args.filter((a: string) => a.startsWith('--xds-tls'))).toEqual([]);
-    expect(find(plain, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string }) => p.name)).toEqual(['grpc-xds', 'http-admin']);
+    expect(find(plain, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string }) => p.name)).toEqual(['grpc-xds', 'http-metrics']);
     const gw = find(plain, 'Deployment', 'tidegate-gateway').spec.template.spec;
     expect(gw.containers[0].args).toContain(`--xds-address=tidegate-controller.${NS}.svc:15010`);
     expect(gw.volumes.map((v: { name: string }) => v.name)).toEqual(['tmp']);
@@ -301,7 +317,7 @@ describe('xDS over mutual TLS', () => {
     expect(find(both, 'Deployment', 'tidegate-controller').spec.template.spec.containers[0].args).toEqual(
       expect.arrayContaining(['--xds-address=0.0.0.0', '--xds-tls-port=15012']),
     );
-    expect(find(both, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string }) => p.name)).toEqual(['grpc-xds', 'grpc-xds-tls', 'http-admin']);
+    expect(find(both, 'Service', 'tidegate-controller').spec.ports.map((p: { name: string }) => p.name)).toEqual(['grpc-xds', 'grpc-xds-tls', 'http-metrics']);
   });
 
   it('refuses a proxy group that a client certificate cannot name', () => {

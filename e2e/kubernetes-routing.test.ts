@@ -148,3 +148,43 @@ it('keeps serving with zero failed requests while the API server restarts, and p
   await api.apply(k8s.httpRoute('after', 'gw', 'after.example.com', routeRules('/')));
   await waitFor(async () => (await get(gatewayPort, 'after.example.com'))?.status === 200, 30_000, 'a route created after the restart');
 });
+
+it('keeps the last valid version of a Gateway edited to protocol HTTPX and of a route edited with a bad regex serving; the status written says so', async () => {
+  const port = await freePort();
+  const gateway = (protocol: string) => {
+    const g = k8s.gateway('typo-gw', port);
+    g.spec.listeners[0]!.protocol = protocol;
+    return g;
+  };
+  const route = (value: string, type = 'PathPrefix') => k8s.httpRoute('typo', 'typo-gw', 'typo.example.com', [{ matches: [{ path: { type, value } }], backendRefs: [{ name: 'echo', port: 80 }] }]);
+  await api.apply(gateway('HTTP'), route('/v1'));
+  await waitFor(async () => (await get(port, 'typo.example.com', '/v1'))?.status === 200, 30_000, 'the route to be served');
+
+  // Both typos pass the API server's validation (any protocol name, any regex string).
+  await api.apply(gateway('HTTPX'), route('/v2-(', 'RegularExpression'));
+  type Status = { conditions?: Array<Condition & { message: string }>; listeners?: Array<{ conditions: Condition[] }>; parents?: Array<{ conditions: Array<Condition & { message: string }> }> };
+  const statusOf = async (kind: string, name: string) => {
+    const o = await api.get(GW, kind, name, 'default');
+    return { s: o?.status as Status | undefined, generation: (o?.metadata as { generation?: number } | undefined)?.generation };
+  };
+  const gw = await waitFor(async () => {
+    const { s, generation } = await statusOf('Gateway', 'typo-gw');
+    const listener = s?.listeners?.[0]?.conditions.find((c) => c.type === 'Accepted');
+    return listener?.reason === 'UnsupportedProtocol' && listener.observedGeneration === generation ? s : undefined;
+  }, 30_000, 'the Gateway status of the new version');
+  const accepted = await waitFor(async () => {
+    const c = (await statusOf('HTTPRoute', 'typo')).s?.parents?.[0]?.conditions.find((x) => x.type === 'Accepted');
+    return c?.status === 'False' ? c : undefined;
+  }, 30_000, 'the HTTPRoute status of the new version');
+  // Traffic keeps the last valid versions: the HTTP listener and the /v1 rule.
+  await new Promise((r) => setTimeout(r, 1500));
+  expect((await get(port, 'typo.example.com', '/v1'))?.status).toBe(200);
+  expect(gw.conditions?.find((c) => c.type === 'Accepted')?.message).toMatch(/serving the last valid version of Gateway default\/typo-gw/);
+  expect(accepted.message).toMatch(/serving the last valid version of HTTPRoute default\/typo/);
+
+  await api.apply(gateway('HTTP'), route('/v3'));
+  await waitFor(async () => (await get(port, 'typo.example.com', '/v3'))?.status === 200, 30_000, 'the fixed route to be served');
+  expect((await get(port, 'typo.example.com', '/v1'))?.status).toBe(404);
+  await api.remove({ apiVersion: GW, kind: 'HTTPRoute', metadata: { name: 'typo', namespace: 'default' } });
+  await api.remove({ apiVersion: GW, kind: 'Gateway', metadata: { name: 'typo-gw', namespace: 'default' } });
+});

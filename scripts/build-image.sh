@@ -95,8 +95,12 @@ sys="$work/system"
 mkdir -p "$sys/usr/local/bin" "$sys/etc/ssl/certs" "$sys/tmp" "$sys/home/nonroot" "$sys/app"
 cp "$node_bin" "$sys/usr/local/bin/node"
 cp "$envoy_bin" "$sys/usr/local/bin/envoy"
+# util-linux setpriv: the supervisor starts Envoy through `setpriv --pdeathsig KILL` so Envoy dies with it.
+setpriv_bin="$(command -v setpriv || true)"
+[ -n "$setpriv_bin" ] || { log "setpriv not found (Debian: apt-get install util-linux)"; exit 1; }
+cp "$(readlink -f "$setpriv_bin")" "$sys/usr/local/bin/setpriv"
 # Each library at the path the loader found it (ldd), the file it resolves to copied under that name.
-for lib in $(ldd "$node_bin" "$envoy_bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u); do
+for lib in $(ldd "$node_bin" "$envoy_bin" "$setpriv_bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u); do
   mkdir -p "$sys$(dirname "$lib")"
   cp "$(readlink -f "$lib")" "$sys$lib"
 done
@@ -125,6 +129,12 @@ if [ ! -d "$deps_cache/node_modules" ]; then
     cp "$f" "$npm_work/$f"
   done
   (cd "$npm_work" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error)
+  # Install scripts stay off here; the one native module (re2, the RE2 engine the regex checker uses) is the
+  # checkout's own build, for the same Node.js and glibc as the image.
+  re2_node=node_modules/re2/build/Release/re2.node
+  [ -f "$re2_node" ] || { log "$re2_node is missing: run npm ci in the checkout first"; exit 1; }
+  mkdir -p "$npm_work/$(dirname "$re2_node")"
+  cp "$re2_node" "$npm_work/$re2_node"
   rm -rf "$deps_cache.tmp"
   mkdir -p "$deps_cache.tmp"
   mv "$npm_work/node_modules" "$deps_cache.tmp/"

@@ -61,6 +61,33 @@ spec:
 export const docs = (...parts: string[]): string => parts.join('\n---\n');
 
 /**
+ * A Gateway `name` with HTTP listeners (`listener name → port`), bound to `address` when given and
+ * created at `created` when given, plus an HTTPRoute `<name>-route` from all of them to Service `svc`.
+ */
+export function gatewayWithRoute(name: string, svc: string, listeners: Record<string, number>, opts: { address?: string; created?: string } = {}): string {
+  const ls = Object.entries(listeners).map(([l, port]) => `    - { name: ${l}, protocol: HTTP, port: ${port} }`);
+  return docs(
+    `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: ${name}, namespace: default${opts.created ? `, creationTimestamp: "${opts.created}"` : ''} }
+spec:
+  gatewayClassName: tidegate${opts.address ? `\n  addresses: [{ type: IPAddress, value: "${opts.address}" }]` : ''}
+  listeners:
+${ls.join('\n')}
+`,
+    `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: ${name}-route, namespace: default }
+spec:
+  parentRefs: [{ name: ${name} }]
+  rules: [{ backendRefs: [{ name: ${svc}, port: 80 }] }]
+`,
+  );
+}
+
+/**
  * A Gateway API route of `kind` attached to listener `section` of Gateway `gw`, one rule with
  * these Service backends (`name` or `name:port`, port 80 by default), and SNI/host names when given.
  */
@@ -76,3 +103,15 @@ spec:
   parentRefs: [{ name: gw, sectionName: ${section} }]${hostnames ? `\n  hostnames: [${hostnames.join(', ')}]` : ''}
   rules: [{ backendRefs: [${refs.join(', ')}] }]`;
 }
+
+/** An HTTPRoute on Gateway `gw` sending `prefix` to Service `svc`; `extra` is appended to its rule (e.g. a misspelt field). */
+export const prefixRoute = (name: string, prefix: string, extra = ''): string => `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: ${name}, namespace: default }
+spec:
+  parentRefs: [{ name: gw }]
+  rules:
+    - matches: [{ path: { type: PathPrefix, value: ${prefix} } }]
+      backendRefs: [{ name: svc, port: 80 }]${extra}
+`;

@@ -1,4 +1,5 @@
-// YAML builders for Ingress e2e configuration.
+// YAML builders for Ingress e2e configuration, and reading an Ingress's status back.
+import type { StandaloneHarness } from './standalone';
 
 export interface IngressSpec {
   name: string;
@@ -37,3 +38,9 @@ ${paths.map(([p, t, svc, port]) => `          - {path: ${JSON.stringify(p)}, pat
 /** `N` prefixed for ingress-nginx annotations. */
 export const nginx = (name: string): string => `nginx.ingress.kubernetes.io/${name}`;
 export const higress = (name: string): string => `higress.io/${name}`;
+
+/** One condition of an Ingress's status (namespace `default`), as the control plane reports it. */
+export function ingressCondition(tg: StandaloneHarness, name: string, type: string): { status: string; reason: string; message: string } | undefined {
+  const statuses = tg.plane.statusReport().statuses as Array<{ kind: string; namespace: string; name: string; status: { conditions?: Array<{ type: string; status: string; reason: string; message: string }> } }>;
+  return statuses.find((s) => s.kind === 'Ingress' && s.namespace === 'default' && s.name === name)?.status.conditions?.find((c) => c.type === type);
+}

@@ -1,5 +1,6 @@
 // Structured logging for every package: JSON when stdout is not a terminal.
 import pino from 'pino';
+import { redactSecrets, redactText } from './redact';
 
 export type Logger = pino.Logger;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -9,23 +10,37 @@ let root: Logger = makeLogger(
     (process.env.JEST_WORKER_ID ? 'silent' : 'info'),
 );
 
-function makeLogger(level: LogLevel): Logger {
-  const pretty = process.stdout.isTTY && !process.env.TIDEGATE_LOG_JSON;
-  return pino({
+function makeLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  const pretty = !destination && process.stdout.isTTY && !process.env.TIDEGATE_LOG_JSON;
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // No log line carries a secret, whatever object or message it was given.
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map(redactArg) as Parameters<typeof method>);
+      },
+    },
     // Humans at a terminal get readable lines; everything else (files, pipes, log shippers) gets JSON.
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+function redactArg(arg: unknown, i: number): unknown {
+  if (typeof arg === 'string') return redactText(arg);
+  // pino logs a leading Error under `err`; once redacted it is a plain object, so put it there.
+  if (i === 0 && arg instanceof Error) return { err: redactSecrets(arg) };
+  return redactSecrets(arg);
 }
 
 const children = new Map<string, Logger>();
 
-/** Replaces the process-wide root logger (the CLI calls this once with --log-level). */
-export function configureLogging(level: LogLevel): void {
-  root = makeLogger(level);
+/** Replaces the process-wide root logger (the CLI calls this once with --log-level); `destination` instead of stdout. */
+export function configureLogging(level: LogLevel, destination?: NodeJS.WritableStream): void {
+  root = makeLogger(level, destination);
   children.clear();
 }
 

@@ -45,6 +45,8 @@ export interface ProviderError {
   object?: { kind?: string; namespace?: string; name?: string };
   path: string;
   message: string;
+  /** Stable machine-readable code, e.g. `yaml-syntax`, `unknown-kind`, `unknown-field`. */
+  code?: string;
 }
 
 /** Kubernetes-style condition. */

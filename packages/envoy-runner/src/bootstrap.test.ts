@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeResource, decodeToObject } from '@tidegate/envoy-api';
-import { buildBootstrap, type BootstrapOptions } from './bootstrap';
+import { TIDEGATE_RUNTIME, buildBootstrap, type BootstrapOptions } from './bootstrap';
 import { validateBootstrap } from './validate';
 import { testEnvoyBinary } from './test-support/envoy-bin';
 
@@ -17,6 +17,13 @@ const base: BootstrapOptions = {
   adminPort: 0,
 };
 
+/** The bootstrap as protobufjs reads it: a static layer (plain JSON for Envoy's YAML) as a Struct. */
+function encodable(b: Record<string, any>): Record<string, any> {
+  const struct = (o: Record<string, number>) => ({ fields: Object.fromEntries(Object.entries(o).map(([k, v]) => [k, { numberValue: v }])) });
+  const layers = b.layered_runtime.layers.map((l: any) => (l.static_layer ? { ...l, static_layer: struct(l.static_layer) } : l));
+  return { ...b, layered_runtime: { layers } };
+}
+
 let tmp: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bootstrap-test-'));
@@ -26,7 +33,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('buildBootstrap', () => {
   it('produces a Bootstrap the strict encoder accepts, for both ADS flavours', () => {
     for (const protocol of ['sotw', 'delta'] as const) {
-      const r = encodeResource(BOOTSTRAP, 'bootstrap', buildBootstrap({ ...base, protocol }));
+      const r = encodeResource(BOOTSTRAP, 'bootstrap', encodable(buildBootstrap({ ...base, protocol })));
       if (!r.ok) throw new Error(JSON.stringify(r.issues));
       const back = decodeToObject(BOOTSTRAP, r.value.value) as any;
       expect(back.dynamic_resources.ads_config).toMatchObject({
@@ -57,7 +64,7 @@ describe('buildBootstrap', () => {
 
   it('encodes the mutual-TLS variant', () => {
     const b = buildBootstrap({ ...base, xds: { host: 'cp.example', port: 18443, tls: { caFile: '/ca', certFile: '/crt', keyFile: '/key' } } });
-    const r = encodeResource(BOOTSTRAP, 'bootstrap', b);
+    const r = encodeResource(BOOTSTRAP, 'bootstrap', encodable(b));
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const tls = (b as any).static_resources.clusters[0].transport_socket.typed_config;
     expect(tls.sni).toBe('cp.example');
@@ -113,6 +120,26 @@ describe('validateBootstrap (real envoy --mode validate)', () => {
     const tls = certFiles();
     expect(await validateBootstrap(envoy, buildBootstrap({ ...base, xds: { host: '127.0.0.1', port: 15012, tls } }))).toEqual({ ok: true, value: undefined });
     expect(await validateBootstrap(envoy, buildBootstrap({ ...base, protocol: 'delta', xds: { host: '127.0.0.1', port: 15012, tls: { ...tls, serverName: 'cp.example' } } }))).toEqual({ ok: true, value: undefined });
+  });
+
+  it('lifts the RE2 program-size limit, so a route regex such as [a-z]{200} loads', async () => {
+    const withRegexRoute = (b: Record<string, any>) => {
+      const hcm = {
+        '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+        stat_prefix: 'r',
+        route_config: { virtual_hosts: [{ name: 'v', domains: ['*'], routes: [{ match: { safe_regex: { regex: '/[a-z]{200}' } }, direct_response: { status: 200 } }] }] },
+        http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
+      };
+      const listener = { name: 'l', address: { socket_address: { address: '127.0.0.1', port_value: 0 } }, filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] }] };
+      return { ...b, static_resources: { ...b.static_resources, listeners: [listener] } };
+    };
+    const b = buildBootstrap(base) as Record<string, any>;
+    expect(b.layered_runtime.layers[0].static_layer).toEqual(TIDEGATE_RUNTIME);
+    expect(await validateBootstrap(envoy, withRegexRoute(b))).toEqual({ ok: true, value: undefined });
+    // Envoy's own default (100) refuses it.
+    const stock = { ...b, layered_runtime: { layers: [{ name: 'admin', admin_layer: {} }] } };
+    const r = await validateBootstrap(envoy, withRegexRoute(stock));
+    expect(!r.ok && r.issues[0]!.message).toMatch(/program size of \d+ > max program size of 100/);
   });
 
   it("reports Envoy's own complaint for a broken bootstrap", async () => {

@@ -39,6 +39,15 @@ export interface BootstrapOptions {
   maxDownstreamConnections?: number;
 }
 
+/**
+ * Runtime values every Tidegate bootstrap sets (the `tidegate-defaults` static layer).
+ * `re2.max_program_size.error_level`: Envoy's default of 100 refuses ordinary regexes such as
+ * `[a-z]{200}`, and the control plane cannot compute RE2's program size; 2^20 (as Contour sets
+ * it) is above RE2's own compile ceiling, so RE2's limits, which @tidegate/ir's `regexProblem`
+ * checks with RE2 itself, are the only ones.
+ */
+export const TIDEGATE_RUNTIME: Readonly<Record<string, number>> = { 're2.max_program_size.error_level': 1_048_576 };
+
 /** An Envoy v3 Bootstrap as a plain object in Envoy's snake_case field names. */
 export type EnvoyBootstrap = Record<string, unknown>;
 
@@ -71,7 +80,7 @@ export function buildBootstrap(opts: BootstrapOptions): EnvoyBootstrap {
     // A static layer for our defaults plus an admin layer so /runtime_modify works when debugging.
     layered_runtime: {
       layers: [
-        { name: 'tidegate-defaults', static_layer: {} },
+        { name: 'tidegate-defaults', static_layer: { ...TIDEGATE_RUNTIME } },
         { name: 'admin', admin_layer: {} },
       ],
     },

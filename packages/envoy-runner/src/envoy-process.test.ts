@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -157,9 +158,40 @@ describe('EnvoyProcess (real Envoy, no xDS server)', () => {
     }
   });
 
+  it('refuses to start when its admin port is held by another process, naming that process', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    try {
+      const adminPort = (holder.address() as net.AddressInfo).port;
+      const p = envoy({ bootstrap: await lonelyBootstrap('admin-held'), adminPort });
+      const err = (await p.start().catch((e: unknown) => e)) as EnvoyRunnerError;
+      expect(err).toBeInstanceOf(EnvoyRunnerError);
+      expect(err.code).toBe('port-in-use');
+      expect(err.message).toBe(`Envoy's admin port ${adminPort} on 127.0.0.1 is held by another process (pid ${process.pid}, ${processName()})`);
+      expect(p.state).toBe('stopped');
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('runs Envoy in a process group of its own, set to die with its supervisor', async () => {
+    const p = envoy({ bootstrap: await lonelyBootstrap('own-group') });
+    await p.start();
+    expect(p.diesWithParent).toBe(true);
+    // setpriv exec'd Envoy: same pid, Envoy's name; the group leader is Envoy, not the test runner.
+    expect(fs.readFileSync(`/proc/${p.pid}/comm`, 'utf8').trim()).toBe('envoy');
+    const stat = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+    const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    expect(pgid).toBe(p.pid);
+  });
+
   it('cannot be started twice', async () => {
     const p = envoy({ bootstrap: await lonelyBootstrap('twice') });
     await p.start();
     await expect(p.start()).rejects.toMatchObject({ code: 'bad-state' });
   });
 });
+
+function processName(): string {
+  return fs.readFileSync('/proc/self/comm', 'utf8').trim();
+}

@@ -11,6 +11,8 @@ import type { EnvoyBootstrap } from './bootstrap';
 import { materializeBootstrap } from './bootstrap-file';
 import { EnvoyRunnerError } from './errors';
 import { ENVOY_LOG_FORMAT, EnvoyLogForwarder, type EnvoyLogLevel, type EnvoyLogSink, onLines } from './envoy-log';
+import { searchPath } from './locate';
+import { portHeldMessage, portHolders } from './port-holders';
 
 export interface EnvoyProcessOptions {
   /** Path of the Envoy binary (see `locateEnvoy`). */
@@ -45,6 +47,13 @@ export interface EnvoyProcessOptions {
   logger?: EnvoyLogSink;
   /** Further command line arguments, appended last. */
   extraArgs?: readonly string[];
+  /**
+   * Have the kernel SIGKILL Envoy when this process dies, however it dies (`kill -9`, a crash):
+   * Envoy is started through util-linux `setpriv --pdeathsig KILL`, in a process group of its own
+   * so a terminal's Ctrl-C or hang-up reaches only the supervisor, which stops it gracefully.
+   * Default on; without `setpriv` on PATH a warning is logged and Envoy is started directly.
+   */
+  dieWithParent?: boolean;
 }
 
 export interface EnvoyStartedEvent {
@@ -162,6 +171,7 @@ export class EnvoyProcess {
     this.stateValue = 'starting';
     let run: Run | undefined;
     try {
+      this.checkAdminPort();
       this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidegate-envoy-'));
       this.bootstrapFile = materializeBootstrap(this.options.bootstrap, this.workDir, this.options.adminPort);
       run = this.spawnRun();
@@ -192,12 +202,33 @@ export class EnvoyProcess {
     this.stateValue = 'stopped';
   }
 
+  /** Whether Envoys this supervisor starts die with it (see `dieWithParent`). */
+  get diesWithParent(): boolean {
+    return this.options.dieWithParent !== false && setprivPath() !== undefined;
+  }
+
+  /** A fixed admin port held by someone else (an Envoy of an earlier run, say) fails the start with its pid and name. */
+  private checkAdminPort(): void {
+    const port = this.options.adminPort;
+    if (!port) return;
+    const b = this.options.bootstrap;
+    const address = typeof b === 'string' ? '127.0.0.1' : (adminAddressOf(b) ?? '127.0.0.1');
+    const holders = portHolders(address, port);
+    if (holders.length) throw new EnvoyRunnerError('port-in-use', `Envoy's admin ${portHeldMessage(address, port, holders)}`);
+  }
+
   private spawnRun(): Run {
     const seq = ++this.seq;
     const adminFile = path.join(this.workDir!, `admin-address-${seq}`);
     const baseIdFile = path.join(this.workDir!, `base-id-${seq}`);
     const args = this.args(adminFile, baseIdFile);
-    const child = spawn(this.options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const setpriv = this.options.dieWithParent === false ? undefined : setprivPath();
+    if (this.options.dieWithParent !== false && !setpriv) warnNoSetpriv(this.log);
+    // The parent-death signal belongs to the thread that forked: Node forks from its main thread,
+    // which lives as long as the process. Its own process group keeps terminal signals away.
+    const child = setpriv
+      ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', this.options.binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      : spawn(this.options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let resolveExited!: () => void;
     const run: Run = {
       child,
@@ -377,6 +408,27 @@ const liveChildren = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL');
 });
+
+let setpriv: { path: string | undefined } | undefined;
+
+/** util-linux `setpriv`, looked up once on PATH (and /usr/bin, /bin). */
+function setprivPath(): string | undefined {
+  setpriv ??= { path: searchPath('setpriv', `${process.env.PATH ?? ''}${path.delimiter}/usr/bin${path.delimiter}/bin`) };
+  return setpriv.path;
+}
+
+let warnedNoSetpriv = false;
+
+function warnNoSetpriv(log: EnvoyLogSink): void {
+  if (warnedNoSetpriv) return;
+  warnedNoSetpriv = true;
+  log.warn({}, 'setpriv (util-linux) is not on PATH: an Envoy outlives this process if it is killed with SIGKILL');
+}
+
+function adminAddressOf(b: EnvoyBootstrap): string | undefined {
+  const admin = b.admin as { address?: { socket_address?: { address?: string } } } | undefined;
+  return admin?.address?.socket_address?.address;
+}
 
 function readAdminAddress(file: string): EnvoyAdmin | undefined {
   const text = readText(file)?.trim();

@@ -10,6 +10,8 @@ export type EnvoyRunnerErrorCode =
   | 'bad-bootstrap'
   /** Envoy exited (or could not be spawned) before it went LIVE. */
   | 'start-failed'
+  /** A port Envoy must bind (its admin port) is held by another process. */
+  | 'port-in-use'
   /** Envoy kept running but did not go LIVE in time; it was stopped. */
   | 'start-timeout'
   /** `start()` on an instance that is already running or stopped. */

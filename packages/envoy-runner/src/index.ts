@@ -2,7 +2,7 @@
 export { EnvoyRunnerError, type EnvoyRunnerErrorCode } from './errors';
 export { ENVOY_VERSION, envoyVersion, parseEnvoyVersion } from './version';
 export { locateEnvoy, envoyCacheDir, type LocateEnvoyOptions, type LocatedEnvoy, type EnvoySource } from './locate';
-export { buildBootstrap, XDS_CLUSTER, type BootstrapOptions, type EnvoyBootstrap, type XdsTlsFiles } from './bootstrap';
+export { buildBootstrap, TIDEGATE_RUNTIME, XDS_CLUSTER, type BootstrapOptions, type EnvoyBootstrap, type XdsTlsFiles } from './bootstrap';
 export { validateBootstrap } from './validate';
 export {
   EnvoyProcess,
@@ -13,7 +13,8 @@ export {
   type EnvoyExitedEvent,
   type EnvoyRestartingEvent,
 } from './envoy-process';
-export type { BackoffOptions } from './backoff';
+export { RestartBackoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+export { portHolders, portHeldMessage, describeHolders, type PortHolder } from './port-holders';
 export { type EnvoyLogSink, type EnvoyLogLevel, parseEnvoyLogLine } from './envoy-log';
 export {
   EnvoyAdmin,

@@ -1,28 +1,10 @@
 // validateProxyGroup on routes with a gRPC-JSON transcoder.
+import { routeGroup } from './test-support/route-group';
 import type { GrpcJsonTranscoder, ProxyGroup } from './types';
 import { validateProxyGroup } from './validate';
 
-const group = (t: GrpcJsonTranscoder): ProxyGroup => ({
-  name: 'g',
-  httpListeners: [
-    {
-      name: 'http',
-      address: '127.0.0.1',
-      port: 8080,
-      virtualHosts: [
-        {
-          name: 'vh',
-          domains: ['*'],
-          routes: [{ name: 'r', match: { path: { type: 'prefix', value: '/' } }, grpcJsonTranscoder: t, action: { kind: 'forward', backends: [{ backend: 'b', weight: 1 }] } }],
-        },
-      ],
-    },
-  ],
-  tcpListeners: [],
-  grpcApiListeners: [],
-  backends: [{ name: 'b', protocol: 'grpc', discovery: { type: 'static', endpoints: [{ address: '127.0.0.1', port: 50051 }] } }],
-  secrets: [],
-});
+const group = (t: GrpcJsonTranscoder): ProxyGroup =>
+  routeGroup({ grpcJsonTranscoder: t }, { backend: { name: 'b', protocol: 'grpc', discovery: { type: 'static', endpoints: [{ address: '127.0.0.1', port: 50051 }] } } });
 
 const issues = (t: GrpcJsonTranscoder) => {
   const r = validateProxyGroup(group(t));

@@ -1,8 +1,10 @@
 // Collects every problem in an IR value; translators call it before handing IR on.
 import { isIP } from 'node:net';
 import type { Issue, Result } from '@tidegate/common';
+import { addedHeaderNameProblem, headerNameProblem, headerSafeProblem, headerValueProblem, mutableHeaderNameProblem, protoStringProblem, queryParamNameProblem, regexProblem, stringMatchProblem } from './envoy-rules';
+import { IR_FEATURE_CHECKS } from './features';
 import { sharedPortIssues } from './shared-port';
-import type { Backend, GrpcJsonTranscoder, HttpListener, IR, ProxyGroup, Route, TcpListener, VirtualHost, WeightedBackend } from './types';
+import type { Backend, CorsPolicy, HeaderMutation, HttpListener, IR, ProxyGroup, Route, TcpListener, VirtualHost, WeightedBackend } from './types';
 
 export function validateIR(ir: IR): Result<IR> {
   const issues: Issue[] = [];
@@ -64,17 +66,38 @@ class GroupChecker {
     if (!ok) this.add('bad-cidr', path, `"${value}" is not an IP address or CIDR range`);
   }
 
+  /** Records an Envoy string rule's finding (from ./envoy-rules), if any. */
+  envoyRule(problem: string | undefined, code: string, path: string): void {
+    if (problem) this.add(code, path, problem);
+  }
+
   regex(pattern: string, path: string): void {
-    try {
-      new RegExp(pattern);
-    } catch (err) {
-      this.add('bad-regex', path, `invalid regular expression: ${(err as Error).message}`);
+    const problem = regexProblem(pattern);
+    if (problem) this.add('bad-regex', path, problem);
+  }
+
+  /** CORS lists become response header values. */
+  cors(policy: CorsPolicy | undefined, path: string): void {
+    for (const field of ['allowMethods', 'allowHeaders', 'exposeHeaders'] as const) {
+      policy?.[field]?.forEach((v, i) => this.envoyRule(headerSafeProblem(v), 'bad-cors', `${path}.${field}[${i}]`));
     }
+  }
+
+  headerMutation(m: HeaderMutation | undefined, path: string): void {
+    for (const op of ['add', 'set'] as const) {
+      m?.[op]?.forEach((h, i) => {
+        this.envoyRule(addedHeaderNameProblem(h.name), 'bad-header-name', `${path}.${op}[${i}].name`);
+        this.envoyRule(headerValueProblem(h.value), 'bad-header-value', `${path}.${op}[${i}].value`);
+      });
+    }
+    m?.remove?.forEach((name, i) => this.envoyRule(mutableHeaderNameProblem(name), 'bad-header-name', `${path}.remove[${i}]`));
   }
 
   weighted(list: WeightedBackend[], path: string): void {
     list.forEach((wb, i) => {
       this.backendRef(wb.backend, `${path}[${i}].backend`);
+      this.headerMutation(wb.requestHeaders, `${path}[${i}].requestHeaders`);
+      this.headerMutation(wb.responseHeaders, `${path}[${i}].responseHeaders`);
       if (!Number.isInteger(wb.weight) || wb.weight < 0) this.add('bad-weight', `${path}[${i}].weight`, 'weight must be a whole number >= 0');
     });
   }
@@ -99,7 +122,7 @@ function collectGroupIssues(group: ProxyGroup, path: string, issues: Issue[]): v
 function checkHttpListener(c: GroupChecker, l: HttpListener, path: string): void {
   c.port(l.port, `${path}.port`);
   c.nonNegative(l.xffNumTrustedHops, `${path}.xffNumTrustedHops`);
-  c.nonNegative(l.maxRequestBodyBytes, `${path}.maxRequestBodyBytes`);
+  for (const f of IR_FEATURE_CHECKS) f.listener?.(c, l, path);
   if (l.tls) {
     if (l.tls.certificates.length === 0) c.add('missing-certificate', `${path}.tls.certificates`, 'a TLS listener needs a certificate');
     l.tls.certificates.forEach((cert, i) => c.secretRef(cert.secretName, `${path}.tls.certificates[${i}].secretName`));
@@ -158,8 +181,12 @@ function checkVirtualHost(c: GroupChecker, vh: VirtualHost, path: string): void 
 
 function checkVirtualHostItself(c: GroupChecker, vh: VirtualHost, path: string): void {
   if (vh.domains.length === 0) c.add('no-domains', `${path}.domains`, 'a virtual host needs at least one domain');
+  vh.domains.forEach((d, i) => c.envoyRule(headerSafeProblem(d), 'bad-domain', `${path}.domains[${i}]`));
+  c.cors(vh.cors, `${path}.cors`);
   checkUnique(vh.routes, (r) => r.name, `${path}.routes`, c.issues);
+  for (const f of IR_FEATURE_CHECKS) f.virtualHost?.(c, vh, path);
   vh.routes.forEach((r, i) => checkRoute(c, r, `${path}.routes[${i}]`));
+  checkProtoStrings(c, vh, path);
 }
 
 function checkRoute(c: GroupChecker, r: Route, path: string): void {
@@ -167,68 +194,55 @@ function checkRoute(c: GroupChecker, r: Route, path: string): void {
   if (m.path.type === 'regex') c.regex(m.path.value, `${path}.match.path.value`);
   else if (!m.path.value.startsWith('/')) c.add('bad-path', `${path}.match.path.value`, 'path must start with "/"');
   m.headers?.forEach((h, i) => {
+    c.envoyRule(headerNameProblem(h.name), 'bad-header-name', `${path}.match.headers[${i}].name`);
     if (h.type === 'regex' && h.value !== undefined) c.regex(h.value, `${path}.match.headers[${i}].value`);
+    else if (h.type !== 'present' && h.value !== undefined) c.envoyRule(stringMatchProblem(h.type, h.value), 'bad-match', `${path}.match.headers[${i}].value`);
     if (h.type !== 'present' && h.value === undefined) c.add('missing-value', `${path}.match.headers[${i}].value`, 'a value is required');
   });
   m.queryParams?.forEach((q, i) => {
+    c.envoyRule(queryParamNameProblem(q.name), 'bad-query-name', `${path}.match.queryParams[${i}].name`);
     if (q.type === 'regex' && q.value !== undefined) c.regex(q.value, `${path}.match.queryParams[${i}].value`);
+    else if (q.type !== 'present' && q.value !== undefined) c.envoyRule(stringMatchProblem(q.type, q.value), 'bad-match', `${path}.match.queryParams[${i}].value`);
   });
   if (r.action.kind === 'forward') c.weighted(r.action.backends, `${path}.action.backends`);
   if (r.action.kind === 'redirect' && r.action.port !== undefined) c.port(r.action.port, `${path}.action.port`);
   if (r.action.kind === 'direct' && (r.action.status < 200 || r.action.status > 599)) {
     c.add('bad-status', `${path}.action.status`, `status ${r.action.status} is not in 200-599`);
   }
-  if (r.rewrite?.type === 'regex') c.regex(r.rewrite.pattern, `${path}.rewrite.pattern`);
+  if (r.rewrite?.type === 'regex') {
+    c.regex(r.rewrite.pattern, `${path}.rewrite.pattern`);
+    c.envoyRule(headerSafeProblem(r.rewrite.substitution), 'bad-rewrite', `${path}.rewrite.substitution`);
+  } else if (r.rewrite) c.envoyRule(headerSafeProblem(r.rewrite.value), 'bad-rewrite', `${path}.rewrite.value`);
+  if (r.hostRewrite !== undefined) c.envoyRule(headerSafeProblem(r.hostRewrite), 'bad-rewrite', `${path}.hostRewrite`);
+  if (r.action.kind === 'direct' && r.action.contentType !== undefined) c.envoyRule(headerValueProblem(r.action.contentType), 'bad-header-value', `${path}.action.contentType`);
+  if (r.action.kind === 'redirect') {
+    if (r.action.host !== undefined) c.envoyRule(headerSafeProblem(r.action.host), 'bad-redirect', `${path}.action.host`);
+    if (r.action.path) c.envoyRule(headerSafeProblem(r.action.path.value), 'bad-redirect', `${path}.action.path.value`);
+  }
+  c.cors(r.cors, `${path}.cors`);
+  c.headerMutation(r.requestHeaders, `${path}.requestHeaders`);
+  c.headerMutation(r.responseHeaders, `${path}.responseHeaders`);
   c.nonNegative(r.timeoutMs, `${path}.timeoutMs`);
   if (r.retry) {
     c.nonNegative(r.retry.attempts, `${path}.retry.attempts`);
     c.nonNegative(r.retry.perTryTimeoutMs, `${path}.retry.perTryTimeoutMs`);
   }
   c.nonNegative(r.idleTimeoutMs, `${path}.idleTimeoutMs`);
-  if (r.sessionPersistence) {
-    const cookie = r.sessionPersistence.cookie;
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name)) c.add('bad-cookie', `${path}.sessionPersistence.cookie.name`, `"${cookie.name}" is not a cookie name`);
-    c.nonNegative(cookie.ttlMs, `${path}.sessionPersistence.cookie.ttlMs`);
-    if (cookie.path !== undefined && !cookie.path.startsWith('/')) c.add('bad-path', `${path}.sessionPersistence.cookie.path`, 'path must start with "/"');
-  }
-  c.nonNegative(r.maxRequestBodyBytes, `${path}.maxRequestBodyBytes`);
   if (r.action.kind === 'forward') {
     c.nonNegative(r.action.invalidWeight, `${path}.action.invalidWeight`);
     const status = r.action.invalidStatus;
     if (status !== undefined && status !== 500 && status !== 503) c.add('bad-status', `${path}.action.invalidStatus`, `invalidStatus ${status} must be 500 or 503`);
   }
-  r.ipAccess?.allow?.forEach((cidr, i) => c.cidr(cidr, `${path}.ipAccess.allow[${i}]`));
-  r.ipAccess?.deny?.forEach((cidr, i) => c.cidr(cidr, `${path}.ipAccess.deny[${i}]`));
-  if (r.rateLimit) {
-    if (!(Number.isInteger(r.rateLimit.requests) && r.rateLimit.requests > 0)) c.add('bad-number', `${path}.rateLimit.requests`, 'requests must be a whole number > 0');
-    if (r.rateLimit.burst !== undefined && !(Number.isInteger(r.rateLimit.burst) && r.rateLimit.burst > 0)) c.add('bad-number', `${path}.rateLimit.burst`, 'burst must be a whole number > 0');
-  }
-  if (r.externalAuth) c.backendRef(r.externalAuth.backend, `${path}.externalAuth.backend`);
-  if (r.customErrors) {
-    c.backendRef(r.customErrors.backend, `${path}.customErrors.backend`);
-    r.customErrors.statusCodes.forEach((code, i) => {
-      if (!(Number.isInteger(code) && code >= 400 && code <= 599)) c.add('bad-status', `${path}.customErrors.statusCodes[${i}]`, `${code} is not in 400-599`);
-    });
-  }
-  if (r.grpcJsonTranscoder) checkTranscoder(c, r.grpcJsonTranscoder, `${path}.grpcJsonTranscoder`);
+  // Each HTTP-filter feature checks its own fields (features/).
+  for (const f of IR_FEATURE_CHECKS) f.route?.(c, r, path);
   r.mirrors?.forEach((mi, i) => {
     c.backendRef(mi.backend, `${path}.mirrors[${i}].backend`);
     if (!(mi.percent >= 0 && mi.percent <= 100)) c.add('bad-percent', `${path}.mirrors[${i}].percent`, 'percent must be 0-100');
   });
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const FULL_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
-function checkTranscoder(c: GroupChecker, t: GrpcJsonTranscoder, path: string): void {
-  if (!(t.descriptorSet.length % 4 === 0 && BASE64.test(t.descriptorSet))) c.add('bad-descriptor-set', `${path}.descriptorSet`, 'descriptorSet must be non-empty base64');
-  if (t.services.length === 0) c.add('missing-service', `${path}.services`, 'at least one service is required');
-  t.services.forEach((s, i) => {
-    if (!FULL_NAME.test(s)) c.add('bad-service', `${path}.services[${i}]`, `"${s}" is not a fully qualified service name`);
-  });
-}
-
 function checkTcpListener(c: GroupChecker, l: TcpListener, path: string): void {
+  checkProtoStrings(c, l, path);
   c.port(l.port, `${path}.port`);
   l.tls?.certificates.forEach((cert, i) => c.secretRef(cert.secretName, `${path}.tls.certificates[${i}].secretName`));
   checkUnique(l.routes, (r) => r.name, `${path}.routes`, c.issues);
@@ -241,6 +255,7 @@ function checkTcpListener(c: GroupChecker, l: TcpListener, path: string): void {
 }
 
 function checkBackend(c: GroupChecker, b: Backend, path: string): void {
+  checkProtoStrings(c, b, path);
   if (b.discovery.type === 'static') {
     b.discovery.endpoints.forEach((e, i) => {
       c.port(e.port, `${path}.discovery.endpoints[${i}].port`);
@@ -257,6 +272,21 @@ function checkBackend(c: GroupChecker, b: Backend, path: string): void {
   if (b.tls?.caSecret) c.secretRef(b.tls.caSecret, `${path}.tls.caSecret`);
   if (b.tls?.clientCertificateSecret) c.secretRef(b.tls.clientCertificateSecret, `${path}.tls.clientCertificateSecret`);
   if (b.healthCheck && !b.healthCheck.path.startsWith('/')) c.add('bad-path', `${path}.healthCheck.path`, 'path must start with "/"');
+}
+
+/**
+ * Every string reaches Envoy in a proto3 string field, which must be valid UTF-8: reports each
+ * string under `value` with a lone surrogate, unless a field rule already reported its path.
+ */
+function checkProtoStrings(c: GroupChecker, value: unknown, path: string): void {
+  const reported = new Set(c.issues.map((i) => i.path));
+  const walk = (v: unknown, at: string): void => {
+    if (typeof v === 'string') {
+      if (!reported.has(at)) c.envoyRule(protoStringProblem(v), 'bad-string', at);
+    } else if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${at}[${i}]`));
+    else if (typeof v === 'object' && v !== null) for (const [k, item] of Object.entries(v)) walk(item, `${at}.${k}`);
+  };
+  walk(value, path);
 }
 
 function checkUnique<T>(items: T[], key: (t: T) => string, path: string, issues: Issue[]): void {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `tidegate` command line.
 import { Command } from 'commander';
+import { redactText } from '@tidegate/common';
 import { controllerCommand, standaloneCommand } from './commands/standalone';
 import { envoyCommand } from './commands/envoy';
 import { statusCommand } from './commands/status';
@@ -16,6 +17,6 @@ const program = new Command('tidegate')
   .addCommand(migrateReportCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`tidegate: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`tidegate: ${redactText(err instanceof Error ? err.message : String(err))}\n`);
   process.exit(1);
 });

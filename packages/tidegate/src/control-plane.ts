@@ -1,17 +1,21 @@
 // The composition root: starts every stage in a fixed order and stops them in reverse.
 import { Subscription, Subject } from 'rxjs';
-import { Topic, getLogger, joinLists, type ResourceSnapshot } from '@tidegate/common';
+import { Topic, getLogger, joinLists, type ObjectStatus, type ResourceSnapshot } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import { FileProvider, KubernetesProvider, type KubernetesProviderOptions, type Provider } from '@tidegate/providers';
 import { SnapshotCache, XdsServer, type XdsTlsOptions } from '@tidegate/xds-server';
-import { AdminServer } from './admin/admin-server';
+import { AdminServer, METRICS_PATHS } from './admin/admin-server';
 import { createMetrics, type Metrics } from './admin/metrics';
 import { EnvoyFleet, type EnvoyFleetOptions } from './envoy-fleet';
-import { translateResources, type TranslatedState } from './pipeline/translate';
-import { GatewayTranslationCache, IngressTranslationCache, type AnnotationFinding, type EnvoyTranslateOptions } from '@tidegate/translator';
+import type { TranslatedState } from './pipeline/translate';
+import { translateAndPublish } from './pipeline/held-publish';
+import { HeldObjects } from './pipeline/held-objects';
+import { GatewayTranslationCache, IngressTranslationCache, checkObjectSchema, type AnnotationFinding, type EnvoyTranslateOptions } from '@tidegate/translator';
 import { ingressTranslateOptions, type IngressOptions } from './pipeline/translate-ingress';
 import { SnapshotPublisher, type PublishReport } from './pipeline/publish';
 import { RejectionTracker } from './pipeline/rejections';
+import { portHeldErrors } from './pipeline/port-claims';
+import { FindingLog, configFindings } from './pipeline/finding-log';
 import { createRegistryProvider, registerRegistryMetrics } from './pipeline/registries';
 import { NacosConfigProvider, type NacosConfigProviderOptions } from '@tidegate/providers';
 import type { NacosProvider, RegistryStatus } from '@tidegate/providers';
@@ -31,7 +35,10 @@ export interface ControlPlaneOptions {
   xds: { host: string; port: number };
   /** Mutual-TLS xDS: each proxy is served only the group its client certificate names. */
   xdsTls?: { host: string; port: number } & XdsTlsOptions;
+  /** Admin HTTP: every endpoint, the debug views included (keep it on loopback). */
   admin: { host: string; port: number };
+  /** A second listener serving only /metrics, /healthz and /readyz, which carry no configuration (probes, Prometheus). */
+  metrics?: { host: string; port: number };
   /** Where Gateway listeners bind when a Gateway names no address. */
   defaultListenAddress: string;
   /** IPv4 CIDR: each Gateway that names no address gets its own from it instead of `defaultListenAddress`. */
@@ -65,8 +72,15 @@ export class ControlPlane {
   readonly published = new Subject<PublishReport>();
   readonly providers: Provider[] = [];
   private readonly admin: AdminServer;
+  private readonly metricsServer: AdminServer;
   private readonly publisher: SnapshotPublisher;
   private readonly rejections: RejectionTracker;
+  /** Objects whose latest version was rejected, served at their last accepted version. */
+  private readonly held = new HeldObjects();
+  private lastSnapshot?: ResourceSnapshot;
+  private lastTranslated?: { translated: ResourceSnapshot; statuses: ObjectStatus[] };
+  /** Logs each configuration error once, when it appears or changes. */
+  private readonly findingLog = new FindingLog(log);
   private fleet?: EnvoyFleet;
   /** Watches the service registries McpBridges declare (after the configuration providers, which it reads). */
   private readonly registries: NacosProvider;
@@ -77,15 +91,25 @@ export class ControlPlane {
   /** The mutual-TLS xDS port (0 when `xdsTls` is not set). */
   xdsTlsPort = 0;
   adminPort = 0;
+  /** The metrics listener's port (0 when `metrics` is not set). */
+  metricsPort = 0;
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.xds = new XdsServer({ cache: this.cache, registry: this.metrics.registry });
     this.admin = new AdminServer(this);
+    this.metricsServer = new AdminServer(this, METRICS_PATHS);
     this.publisher = new SnapshotPublisher(this.cache, this.metrics, options.envoyTranslation);
-    this.rejections = new RejectionTracker(this.xds);
-    if (options.configDir) this.providers.push(new FileProvider({ dir: options.configDir }));
-    if (options.kubernetes) this.providers.push(new KubernetesProvider({ controllerName: CONTROLLER_NAME, ...options.kubernetes }));
-    if (options.nacosConfig) this.providers.push(new NacosConfigProvider(options.nacosConfig));
+    this.rejections = new RejectionTracker(this.xds, this.held, {
+      current: () => this.lastTranslated,
+      reapply: () => {
+        if (this.lastSnapshot && !this.stopped) this.apply(this.lastSnapshot);
+      },
+    });
+    // Each object's last version that passes the translators' checks keeps serving while a newer one fails them.
+    const check = checkObjectSchema;
+    if (options.configDir) this.providers.push(new FileProvider({ dir: options.configDir, check }));
+    if (options.kubernetes) this.providers.push(new KubernetesProvider({ controllerName: CONTROLLER_NAME, check, ...options.kubernetes }));
+    if (options.nacosConfig) this.providers.push(new NacosConfigProvider({ check, ...options.nacosConfig }));
     this.registries = createRegistryProvider([...this.providers]);
     this.providers.push(this.registries);
     registerRegistryMetrics(this.metrics.registry, () => this.registryStatus());
@@ -93,6 +117,8 @@ export class ControlPlane {
 
   async start(): Promise<void> {
     this.adminPort = await this.admin.listen(this.options.admin.host, this.options.admin.port);
+    const metrics = this.options.metrics;
+    if (metrics) this.metricsPort = await this.metricsServer.listen(metrics.host, metrics.port);
     this.xdsPort = await this.xds.listen(this.options.xds.host, this.options.xds.port);
     const tls = this.options.xdsTls;
     if (tls) this.xdsTlsPort = await this.xds.listenTls(tls.host, tls.port, tls);
@@ -101,9 +127,13 @@ export class ControlPlane {
         xds: `${this.options.xds.host}:${this.xdsPort}`,
         ...(tls ? { xdsTls: `${tls.host}:${this.xdsTlsPort}` } : {}),
         admin: `${this.options.admin.host}:${this.adminPort}`,
+        ...(metrics ? { metrics: `${metrics.host}:${this.metricsPort}` } : {}),
       },
       'control plane listening',
     );
+    if (!isLoopback(this.options.admin.host)) {
+      log.warn({ admin: this.options.admin.host }, 'the admin endpoint is open beyond loopback: its /debug views show every gateway\'s configuration (secrets redacted); --metrics-port serves /metrics alone');
+    }
     if (!isLoopback(this.options.xds.host)) {
       log.warn({ xds: this.options.xds.host }, "plaintext xDS is open beyond loopback: any client there can fetch any gateway's configuration and secrets");
     }
@@ -150,30 +180,39 @@ export class ControlPlane {
 
   private apply(snapshot: ResourceSnapshot): void {
     const stop = this.metrics.translationSeconds.startTimer();
-    const state = translateResources(snapshot, {
-      controllerName: CONTROLLER_NAME,
-      defaultListenAddress: this.options.defaultListenAddress,
-      gatewayCache: this.gatewayCache,
-      ...(this.options.addressPool ? { addressPool: this.options.addressPool } : {}),
-      ...(this.options.ingress ? { ingress: { ...ingressTranslateOptions(this.options.ingress, this.options.defaultListenAddress), cache: this.ingressCache } } : {}),
-    });
-    const report = this.publisher.publish(state.proxyGroups);
+    this.lastSnapshot = snapshot;
+    // Held objects (rejected by the checks or by Envoy) are translated at their last accepted version.
+    const { state, translated, report } = translateAndPublish(
+      snapshot,
+      {
+        controllerName: CONTROLLER_NAME,
+        defaultListenAddress: this.options.defaultListenAddress,
+        gatewayCache: this.gatewayCache,
+        // The bundled fleet runs every group's Envoy on this host: no two may bind one socket.
+        ...(this.options.envoy ? { sharedHost: true } : {}),
+        ...(this.options.addressPool ? { addressPool: this.options.addressPool } : {}),
+        ...(this.options.ingress ? { ingress: { ...ingressTranslateOptions(this.options.ingress, this.options.defaultListenAddress), cache: this.ingressCache } } : {}),
+      },
+      this.held,
+      this.publisher,
+    );
     stop();
+    this.lastTranslated = { translated, statuses: state.statuses };
+    this.rejections.published();
     this.translated.publish(state);
     this.metrics.configErrors.set(state.errors.length);
     this.metrics.proxyGroups.set(this.cache.groups().length);
-    for (const e of state.errors) {
-      log.warn({ object: e.object, file: e.source?.file, path: e.path, code: e.code }, e.message);
-    }
+    this.findingLog.update(configFindings(state));
     for (const provider of this.providers) {
       provider.writeStatus?.(state.statuses).catch((err: unknown) => log.error({ err }, 'status write failed'));
     }
-    this.fleet?.reconcile(this.cache.groups()).catch((err: unknown) => log.error({ err }, 'envoy fleet reconcile failed'));
+    this.fleet?.reconcile(this.cache.groups(), state.proxyGroups).catch((err: unknown) => log.error({ err }, 'envoy fleet reconcile failed'));
     this.published.next(report);
   }
 
+  /** The first complete configuration is published and (standalone) every proxy group has a LIVE Envoy. */
   isReady(): boolean {
-    return this.ready;
+    return this.ready && (this.fleet?.allLive() ?? true);
   }
 
   currentIr(): ProxyGroup[] {
@@ -182,7 +221,8 @@ export class ControlPlane {
 
   statusReport(): { statuses: unknown[]; errors: unknown[] } {
     const state = this.translated.value;
-    return { statuses: state?.statuses ?? [], errors: [...(state?.errors ?? []), ...this.rejections.errors()] };
+    const portErrors = portHeldErrors(this.fleet?.portProblems() ?? [], state?.portOwners ?? []);
+    return { statuses: state?.statuses ?? [], errors: [...(state?.errors ?? []), ...this.rejections.errors(), ...portErrors] };
   }
 
   /**
@@ -211,10 +251,12 @@ export class ControlPlane {
     this.stopped = true;
     // Cut the pipeline first: a translation landing while Envoys stop would launch new ones.
     this.subscription?.unsubscribe();
+    this.rejections.close();
     await this.fleet?.stopAll();
     for (const provider of [...this.providers].reverse()) await provider.stop();
     await this.xds.close();
     await this.admin.close();
+    await this.metricsServer.close();
     this.published.complete();
   }
 }

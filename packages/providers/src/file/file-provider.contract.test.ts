@@ -16,7 +16,7 @@ describeProviderContract('file', {
     const dir = await makeTempDir();
     const put = (o: KubeObject) => writeFile(join(dir.path, fileFor(refOf(o))), stringify(o));
     return {
-      createProvider: () => new FileProvider({ dir: dir.path, debounceMs: 20 }),
+      createProvider: (check) => new FileProvider({ dir: dir.path, debounceMs: 20, ...(check ? { check } : {}) }),
       create: put,
       update: put,
       delete: (ref) => rm(join(dir.path, fileFor(ref))),

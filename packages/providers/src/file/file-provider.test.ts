@@ -2,11 +2,12 @@
 import { mkdir, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ResourceSnapshot } from '@tidegate/common';
+import type { KubeObject, ResourceSnapshot } from '@tidegate/common';
 import { ProvidersError } from '../errors';
+import type { ObjectVerdict } from '../object-check';
 import { delay, recordValues, waitForValue } from '../test-support/wait-for';
 import { makeTempDir } from '../test-support/temp-dir';
-import { FileProvider } from './file-provider';
+import { FileProvider, type FileProviderOptions } from './file-provider';
 
 const obj = (kind: string, name: string, extra = '') =>
   `apiVersion: gateway.networking.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${extra}spec: {}\n`;
@@ -23,8 +24,8 @@ describe('FileProvider', () => {
     await mkdir(dirname(join(dir, rel)), { recursive: true });
     await writeFile(join(dir, rel), text);
   };
-  const startProvider = async (debounceMs = 20) => {
-    provider = new FileProvider({ dir, debounceMs });
+  const startProvider = async (debounceMs = 20, more: Partial<FileProviderOptions> = {}) => {
+    provider = new FileProvider({ dir, debounceMs, ...more });
     await provider.start();
     return provider;
   };
@@ -115,6 +116,7 @@ describe('FileProvider', () => {
         source: { file: 'b.yaml', document: 0 },
         object: { kind: 'Gateway', namespace: 'default', name: 'dup' },
         path: 'metadata.name',
+        code: 'duplicate-object',
         message: 'b.yaml:1:1: duplicate Gateway default/dup: also defined at a.yaml:1:1 (document 0), which is the one used',
       },
     ]);
@@ -241,5 +243,129 @@ describe('FileProvider', () => {
     expect(p.statuses().map((s) => s.name)).toEqual(['g', 'c']);
     await p.writeStatus([{ kind: 'GatewayClass', name: 'c', status: {} }]);
     expect(p.statuses()).toEqual([{ kind: 'GatewayClass', name: 'c', status: {} }]);
+  });
+  // Stands in for the translators' check (checkObjectSchema): `bakendRefs` is an unknown field, `HttpRoute` an unread kind.
+  const check = (o: KubeObject): ObjectVerdict =>
+    o.kind === 'HttpRoute'
+      ? { read: false, issues: [{ code: 'unknown-kind', path: 'kind', message: 'unknown kind "HttpRoute": did you mean HTTPRoute?' }] }
+      : { read: true, issues: o.spec && typeof o.spec === 'object' && 'bakendRefs' in o.spec ? [{ code: 'unknown-field', path: 'spec.bakendRefs', message: 'unknown field "bakendRefs"' }] : [] };
+  const spec = (s: ResourceSnapshot | undefined, name: string) => s?.objects.find((o) => o.object.metadata.name === name)?.object.spec;
+
+  it('keeps serving the last valid version of an object whose new version fails the check, with the error', async () => {
+    await write('r.yaml', `${obj('HTTPRoute', 'keep', '').replace('spec: {}', 'spec: {backendRefs: [a]}')}---
+${obj('HTTPRoute', 'other')}`);
+    const p = await startProvider(20, { check });
+    await write('r.yaml', `${obj('HTTPRoute', 'keep', '').replace('spec: {}', 'spec: {bakendRefs: [a]}')}---
+${obj('HTTPRoute', 'other', '  labels: {v: "2"}\n')}`);
+    const broken = await until(p, (s) => s.errors.length > 0 && s.objects.some((o) => o.object.metadata.labels?.v === '2'), 'the other route updated, the typo reported');
+    expect(spec(broken, 'keep')).toEqual({ backendRefs: ['a'] });
+    expect(broken.errors).toEqual([
+      expect.objectContaining({ source: { file: 'r.yaml', document: 0 }, object: { kind: 'HTTPRoute', namespace: 'default', name: 'keep' }, path: 'spec.bakendRefs', code: 'unknown-field' }),
+    ]);
+    await write('r.yaml', `${obj('HTTPRoute', 'keep', '').replace('spec: {}', 'spec: {backendRefs: [b]}')}---\n${obj('HTTPRoute', 'other')}`);
+    const fixed = await until(p, (s) => s.errors.length === 0, 'the fix');
+    expect(spec(fixed, 'keep')).toEqual({ backendRefs: ['b'] });
+  });
+
+  it('reports a kind typo naming the file, the kind and the kind meant', async () => {
+    await write('typo.yaml', obj('HttpRoute', 'r'));
+    const p = await startProvider(20, { check });
+    expect(p.resources.value?.errors).toEqual([
+      expect.objectContaining({ source: { file: 'typo.yaml', document: 0 }, object: { kind: 'HttpRoute', namespace: 'default', name: 'r' }, path: 'kind', code: 'unknown-kind' }),
+    ]);
+    expect(p.resources.value?.errors[0]?.message).toBe('typo.yaml: HttpRoute default/r: unknown kind "HttpRoute": did you mean HTTPRoute?');
+  });
+
+  it('keeps the objects of a truncated file that still parses until it is whole again', async () => {
+    const whole = `${obj('Gateway', 'g')}---\n${obj('HTTPRoute', 'r1')}---\n${obj('HTTPRoute', 'r2')}`;
+    await write('t.yaml', whole);
+    const p = await startProvider();
+    const seen = recordValues(p.resources);
+    // Cut inside the third document's name: valid YAML, one object gone, no final newline.
+    await write('t.yaml', whole.slice(0, whole.lastIndexOf('name: r2') + 'name: '.length - 1));
+    const cut = await until(p, (s) => s.errors.some((e) => e.code === 'partial-file'), 'the partial file reported');
+    expect(names(cut)).toEqual(['Gateway/default/g', 'HTTPRoute/default/r1', 'HTTPRoute/default/r2']);
+    expect(cut.errors[0]?.message).toMatch(/^t\.yaml: does not end with a newline and lacks HTTPRoute default\/r2 of its last version/);
+    await delay(1300); // past the settle time: still held, the file still looks cut
+    expect(names(p.resources.value)).toContain('HTTPRoute/default/r2');
+    await write('t.yaml', whole.replace('name: r2', 'name: r3'));
+    await until(p, (s) => sameNames(['Gateway/default/g', 'HTTPRoute/default/r1', 'HTTPRoute/default/r3'])(s) && s.errors.length === 0, 'the whole file');
+    seen.stop();
+    for (const v of seen.values) expect(names(v)).toContain('HTTPRoute/default/r1');
+  });
+
+  it('removes objects deleted from a file once it has settled, keeping them while it may be mid-write', async () => {
+    await write('d.yaml', `${obj('Gateway', 'g')}---\n${obj('HTTPRoute', 'gone')}`);
+    const p = await startProvider(20, { partialWriteSettleMs: 600 });
+    const t0 = Date.now();
+    await write('d.yaml', obj('Gateway', 'g')); // ends with a newline: a whole file, or a write paused at a line end
+    await delay(300);
+    expect(names(p.resources.value)).toEqual(['Gateway/default/g', 'HTTPRoute/default/gone']);
+    await until(p, sameNames(['Gateway/default/g']), 'the removal');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(550);
+    expect(p.resources.value?.errors).toEqual([]);
+  });
+
+  it('watches a config directory again after it is deleted and re-created', async () => {
+    await write('a.yaml', obj('Gateway', 'a'));
+    const p = await startProvider();
+    await rm(dir, { recursive: true });
+    const gone = await until(p, (s) => s.errors.some((e) => e.code === 'config-dir-unreadable'), 'the missing directory');
+    expect(names(gone)).toEqual(['Gateway/default/a']); // a system error: the last state keeps serving
+    await delay(400); // past every re-read the deletion's own events schedule
+    await mkdir(dir);
+    await write('b.yaml', obj('Gateway', 'b'));
+    await until(p, (s) => sameNames(['Gateway/default/b'])(s) && s.errors.length === 0, 'the new file in the re-created directory');
+    await delay(400);
+    await write('c.yaml', obj('Gateway', 'c'));
+    await until(p, sameNames(['Gateway/default/b', 'Gateway/default/c']), 'a later file: it is watched again');
+  });
+
+  it('watches a config directory replaced between two reloads', async () => {
+    await write('a.yaml', obj('Gateway', 'a'));
+    const p = await startProvider();
+    await rename(dir, `${dir}-old`);
+    await mkdir(dir);
+    await rm(`${dir}-old`, { recursive: true });
+    await write('b.yaml', obj('Gateway', 'b'));
+    await until(p, sameNames(['Gateway/default/b']), 'the replaced directory');
+    await delay(400); // past every re-read the replacement's own events schedule
+    await write('c.yaml', obj('Gateway', 'c'));
+    await until(p, sameNames(['Gateway/default/b', 'Gateway/default/c']), 'a later file');
+  });
+
+  it('refuses a file over the size limit with an error, keeping its last version', async () => {
+    await write('s.yaml', obj('Gateway', 'small'));
+    const p = await startProvider(20, { maxFileBytes: 1000 });
+    await write('s.yaml', `${obj('Gateway', 'small')}# ${'x'.repeat(1000)}\n`);
+    const s = await until(p, (v) => v.errors.length > 0, 'the size error');
+    expect(names(s)).toEqual(['Gateway/default/small']);
+    expect(s.errors).toEqual([expect.objectContaining({ source: { file: 's.yaml' }, path: '', code: 'file-too-large' })]);
+    expect(s.errors[0]?.message).toMatch(/^s\.yaml: 0\.0 MiB is over the 0\.0 MiB limit for one configuration file; the file is refused .*\(serving the last version of s\.yaml that parsed\)$/);
+  });
+
+  it('refuses a file with too many YAML nodes with an error', async () => {
+    await write('n.yaml', `${obj('Gateway', 'g')}---\nitems: [${Array.from({ length: 50 }, () => '1').join(', ')}]\n`);
+    const p = await startProvider(20, { maxNodes: 40 });
+    expect(p.resources.value?.objects).toEqual([]);
+    expect(p.resources.value?.errors).toEqual([expect.objectContaining({ source: { file: 'n.yaml' }, code: 'too-many-nodes' })]);
+  });
+
+  it('stamps objects without a creationTimestamp with the time first seen, kept across edits', async () => {
+    await write('old.yaml', obj('Ingress', 'zz-old'));
+    await write('own.yaml', obj('Ingress', 'own', '  creationTimestamp: "2020-01-01T00:00:00Z"\n'));
+    await write('also-old.yaml', obj('Ingress', 'also-old'));
+    const p = await startProvider();
+    const stamp = (s: ResourceSnapshot | undefined, name: string) => s?.objects.find((o) => o.object.metadata.name === name)?.object.metadata.creationTimestamp;
+    const first = stamp(p.resources.value, 'zz-old');
+    expect(first).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(stamp(p.resources.value, 'own')).toBe('2020-01-01T00:00:00Z');
+    expect(stamp(p.resources.value, 'also-old')).toBe(first); // read together: equally old, so namespace/name decides
+    await delay(20);
+    await write('new.yaml', obj('Ingress', 'aa-new'));
+    await write('old.yaml', obj('Ingress', 'zz-old', '  labels: {edited: "yes"}\n'));
+    const s = await until(p, (v) => names(v).includes('Ingress/default/aa-new') && v.objects.some((o) => o.object.metadata.labels?.edited), 'the new and the edited Ingress');
+    expect(stamp(s, 'zz-old')).toBe(first); // edited, still as old as it was
+    expect(stamp(s, 'aa-new')! > first!).toBe(true); // newer, whatever its name
   });
 });

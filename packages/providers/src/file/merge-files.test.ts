@@ -19,12 +19,14 @@ describe('mergeFiles', () => {
         source: { file: 'a.yaml', document: 1 },
         object: { kind: 'Gateway', namespace: 'default', name: 'x' },
         path: 'metadata.name',
+        code: 'duplicate-object',
         message: 'a.yaml:6:1: duplicate Gateway default/x: also defined at a.yaml:1:1 (document 0), which is the one used',
       },
       {
         source: { file: 'b/c.yaml', document: 0 },
         object: { kind: 'Gateway', namespace: 'default', name: 'x' },
         path: 'metadata.name',
+        code: 'duplicate-object',
         message: 'b/c.yaml:2:1: duplicate Gateway default/x: also defined at a.yaml:1:1 (document 0), which is the one used',
       },
     ]);

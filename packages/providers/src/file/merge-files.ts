@@ -1,5 +1,6 @@
 // Combines per-file results into one snapshot: duplicates resolved, everything sorted.
 import { objectKey, type ProviderError, type ResourceSnapshot, type SourcedObject } from '@tidegate/common';
+import { describeObject } from '../object-name';
 import { sortObjects } from '../object-order';
 import type { MergeOrder } from './merge-order';
 import type { LoadedObject } from './parse-file';
@@ -39,11 +40,12 @@ export function mergeFiles(files: readonly FileContribution[], extraErrors: read
         continue;
       }
       const { kind, metadata } = loaded.object;
-      const id = `${kind} ${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name}`;
+      const id = describeObject(loaded.object);
       errors.push({
         source: loaded.source,
         object: { kind, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), name: metadata.name },
         path: 'metadata.name',
+        code: 'duplicate-object',
         message:
           `${where(loaded)}: duplicate ${id}: also defined at ${where(first)} ` +
           `(document ${first.source.document}), which is the one used`,

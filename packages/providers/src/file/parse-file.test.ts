@@ -54,9 +54,31 @@ ${gateway('b')}`;
     expect(err?.object).toEqual({ kind: 'Gateway' });
   });
 
+  it('never quotes a private key in a syntax error (a mis-indented Secret, found by the hostile-input suite)', () => {
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'.repeat(4);
+    const text = ` apiVersion: v1\nkind: Secret\nmetadata: {name: tls}\nstringData:\n  tls.key: |\n    -----BEGIN PRIVATE KEY-----\n    ${body}\n    -----END PRIVATE KEY-----\n`;
+    const errors = parseConfigFile('s.yaml', text).syntaxErrors;
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e.message).not.toContain(body.slice(0, 30));
+      expect(e.message.length).toBeLessThan(300);
+    }
+  });
+
   it('treats duplicate keys and unresolved aliases as syntax errors', () => {
     expect(parseConfigFile('d.yaml', 'a: 1\na: 2\n').syntaxErrors[0]?.message).toMatch(/^d\.yaml:2:1: Map keys must be unique/);
     expect(parseConfigFile('d.yaml', 'kind: X\nspec: *nope\n').syntaxErrors[0]?.message).toMatch(/^d\.yaml:1:1: .*alias/i);
+  });
+
+  it('finds duplicate keys in linear time (yaml\'s own check is quadratic in the keys of one mapping)', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `    k${i}: v\n`).join('');
+    const t0 = Date.now();
+    const parsed = parseConfigFile('big.yaml', `${gateway('big', `  labels:\n${keys.replace(/^ {4}/gm, '    ')}`)}`);
+    expect(Date.now() - t0).toBeLessThan(5000); // 15 s with yaml's check on this machine
+    expect(parsed.syntaxErrors).toEqual([]);
+    expect(Object.keys(parsed.objects[0]?.object.metadata.labels ?? {})).toHaveLength(40_000);
+    const dup = parseConfigFile('d.yaml', `a: {x: 1, y: 2, x: 3}\nb: 1\n"b": 2\nc: {1: a, "1": b}\n`);
+    expect(dup.syntaxErrors.map((e) => e.message)).toEqual(['d.yaml:1:17: Map keys must be unique', 'd.yaml:3:1: Map keys must be unique']);
   });
 
   it('names the missing field and where the document is', () => {

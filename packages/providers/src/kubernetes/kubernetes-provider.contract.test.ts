@@ -42,8 +42,8 @@ describeProviderContract('kubernetes', {
       await api.remove({ apiVersion: 'gateway.networking.k8s.io/v1', kind: r.kind, metadata: { name: r.name, namespace: r.namespace } });
     };
     return {
-      createProvider: () =>
-        new KubernetesProvider({ kubeconfig: api.kubeConfig(), kinds, leaderElection: false, reflector: { backoff: { initialMs: 50, maxMs: 1000 } } }),
+      createProvider: (check) =>
+        new KubernetesProvider({ kubeconfig: api.kubeConfig(), kinds, leaderElection: false, reflector: { backoff: { initialMs: 50, maxMs: 1000 } }, ...(check ? { check } : {}) }),
       create: put,
       update: put,
       delete: async (r) => {

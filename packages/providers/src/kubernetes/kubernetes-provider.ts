@@ -1,5 +1,7 @@
 // The production source of configuration: objects watched in the Kubernetes API server, status written back.
 import { Topic, getLogger, type KubeObject, type Logger, type ObjectStatus, type ResourceSnapshot, type SourcedObject } from '@tidegate/common';
+import { LastValidObjects } from '../last-valid';
+import type { ObjectCheck } from '../object-check';
 import type { Provider } from '../provider';
 import type { KubeConfig } from './client-node';
 import { KubeClient, loadKubeConfig } from './kube-client';
@@ -22,6 +24,11 @@ export interface KubernetesProviderOptions {
    * `default`. `false`: this replica always writes (a single replica).
    */
   leaderElection?: false | Partial<LeaderElectionOptions>;
+  /**
+   * The translators' check (`checkObjectSchema`): an object whose stored version fails it
+   * keeps serving its last version that passed, with an error. Absent: published as stored.
+   */
+  check?: ObjectCheck;
   /** The kinds to watch (default: every kind the translators read). */
   kinds?: readonly WatchedKind[];
   /** Quiet time after a change before publishing (default 20 ms); `maxWaitMs` caps it under constant change (default 250 ms). */
@@ -50,6 +57,7 @@ export class KubernetesProvider implements Provider {
   private readonly reflectors = new Map<string, Reflector>();
   private readonly writer: StatusWriter;
   private readonly wrapped = new WeakMap<KubeObject, SourcedObject>();
+  private readonly lastValid?: LastValidObjects;
   private timer?: NodeJS.Timeout;
   private firstChangeAt?: number;
   private starting?: Promise<void>;
@@ -59,6 +67,7 @@ export class KubernetesProvider implements Provider {
 
   constructor(private readonly options: KubernetesProviderOptions = {}) {
     this.log = options.logger ?? getLogger('kubernetes-provider');
+    if (options.check) this.lastValid = new LastValidObjects(options.check);
     const config = typeof options.kubeconfig === 'object' ? options.kubeconfig : loadKubeConfig(options.kubeconfig);
     this.client = new KubeClient(config);
     const ns = options.watchNamespace;
@@ -190,7 +199,8 @@ export class KubernetesProvider implements Provider {
         objects.push(sourced);
       }
     }
-    this.resources.publish({ objects, errors: [] });
+    const snapshot: ResourceSnapshot = { objects, errors: [] };
+    this.resources.publish(this.lastValid ? this.lastValid.applyTo(snapshot) : snapshot);
     this.synced?.();
     this.synced = undefined;
   }

@@ -23,7 +23,7 @@ describeProviderContract('nacos-config', {
     const client = nacos.client();
     const written = new Set<string>();
     return {
-      createProvider: () => new NacosConfigProvider({ address: { host: nacos.host, port: nacos.httpPort }, group, pollIntervalMs: 50 }),
+      createProvider: (check) => new NacosConfigProvider({ address: { host: nacos.host, port: nacos.httpPort }, group, pollIntervalMs: 50, ...(check ? { check } : {}) }),
       async create(object) {
         written.add(nacosDataId(object));
         await publishConfigAndWait(client, group, nacosDataId(object), stringify(object));

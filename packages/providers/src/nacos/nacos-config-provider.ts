@@ -4,6 +4,8 @@ import { ProvidersError } from '../errors';
 import { mergeFiles, type FileContribution } from '../file/merge-files';
 import { parseConfigFile, type LoadedObject, type ParsedFile } from '../file/parse-file';
 import { StatusStore } from '../file/status-store';
+import { LastValidObjects } from '../last-valid';
+import type { ObjectCheck } from '../object-check';
 import type { Provider } from '../provider';
 import { NacosHttpClient, type NacosAddress, type NacosCredentials } from './nacos-http';
 
@@ -21,6 +23,8 @@ export interface NacosConfigProviderOptions {
   pollIntervalMs?: number;
   /** Longest `start()` keeps trying to read the group before it fails (default 30 s). */
   startTimeoutMs?: number;
+  /** The translators' check: an object whose new version fails it keeps serving its last version that passed (see `LastValidObjects`). */
+  check?: ObjectCheck;
   logger?: Logger;
 }
 
@@ -65,6 +69,7 @@ export class NacosConfigProvider implements Provider {
   private readonly group: string;
   private readonly configs = new Map<string, ConfigState>();
   private readonly statusStore = new StatusStore();
+  private readonly lastValid?: LastValidObjects;
   private timer?: NodeJS.Timeout;
   private starting?: Promise<void>;
   private stopped = false;
@@ -76,6 +81,7 @@ export class NacosConfigProvider implements Provider {
     this.log = options.logger ?? getLogger('nacos-config-provider');
     this.namespaceId = options.namespaceId ?? '';
     this.group = options.group ?? DEFAULT_CONFIG_GROUP;
+    if (options.check) this.lastValid = new LastValidObjects(options.check);
   }
 
   start(): Promise<void> {
@@ -148,7 +154,8 @@ export class NacosConfigProvider implements Provider {
     }
     for (const dataId of [...this.configs.keys()]) if (!present.has(dataId)) this.configs.delete(dataId);
     const contributions = [...this.configs.keys()].sort().map((dataId) => contribution(this.fileName(dataId), this.configs.get(dataId)!));
-    const snapshot = mergeFiles(contributions);
+    const merged = mergeFiles(contributions);
+    const snapshot = this.lastValid ? this.lastValid.applyTo(merged) : merged;
     const before = this.resources.value;
     this.resources.publish(snapshot);
     if (this.resources.value !== before) {

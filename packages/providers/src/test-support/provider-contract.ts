@@ -1,5 +1,6 @@
 // The shared jest suite every provider passes: one contract, many sources.
 import type { KubeObject, ResourceSnapshot } from '@tidegate/common';
+import type { ObjectCheck } from '../object-check';
 import type { Provider } from '../provider';
 import { delay, recordValues, waitForValue } from './wait-for';
 
@@ -12,7 +13,8 @@ export interface ObjectRef {
 
 /** One test's source of objects (a temp directory, a test namespace, a Nacos group...). */
 export interface ProviderFixture {
-  createProvider(): Provider;
+  /** A provider on this source; `check` is the translators' check it must apply (the last-valid rule). */
+  createProvider(check?: ObjectCheck): Provider;
   create(object: KubeObject): Promise<void>;
   update(object: KubeObject): Promise<void>;
   delete(ref: ObjectRef): Promise<void>;
@@ -35,6 +37,17 @@ export interface ProviderHarness {
 export const REVISION_ANNOTATION = 'tidegate.io/contract-revision';
 
 const API_VERSION = 'gateway.networking.k8s.io/v1';
+
+/** Annotation that makes the suite's check reject an object (every source stores annotations as they are). */
+export const INVALID_ANNOTATION = 'tidegate.io/contract-invalid';
+
+/** The suite's stand-in for the translators' check: an object carrying INVALID_ANNOTATION fails it. */
+const contractCheck: ObjectCheck = (o) => ({
+  read: true,
+  issues: o.metadata.annotations?.[INVALID_ANNOTATION]
+    ? [{ code: 'invalid-value', path: `metadata.annotations["${INVALID_ANNOTATION}"]`, message: 'marked invalid by the contract suite' }]
+    : [],
+});
 
 /** Minimal Gateway API objects that a real API server would also accept. */
 export function defaultContractObject(ref: ObjectRef, revision: number): KubeObject {
@@ -78,10 +91,10 @@ export function describeProviderContract(name: string, harness: ProviderHarness)
     let fixture: ProviderFixture | undefined;
     let provider: Provider | undefined;
 
-    async function open(initial: ObjectRef[] = []): Promise<{ fixture: ProviderFixture; provider: Provider }> {
+    async function open(initial: ObjectRef[] = [], check?: ObjectCheck): Promise<{ fixture: ProviderFixture; provider: Provider }> {
       fixture = await harness.setup();
       for (const ref of initial) await fixture.create(make(ref, 1));
-      provider = fixture.createProvider();
+      provider = fixture.createProvider(check);
       return { fixture, provider };
     }
 
@@ -189,6 +202,30 @@ export function describeProviderContract(name: string, harness: ProviderHarness)
       seen.stop();
       expect(seen.values).toEqual([before]);
       await p.stop(); // twice is fine
+    });
+
+    it('keeps serving the last valid version of an object whose update fails the check, with the error', async () => {
+      const { fixture: f, provider: p } = await open([gw('a'), route('r')], contractCheck);
+      await p.start();
+      const invalid = make(route('r'), 2);
+      invalid.metadata.annotations = { ...invalid.metadata.annotations, [INVALID_ANNOTATION]: 'true' };
+      await f.update(invalid);
+      await f.update(make(gw('a'), 2)); // other objects still update meanwhile
+      const s = await waitForValue(p.resources, (v) => v.errors.length > 0 && revisionsOf(v)[refKey(gw('a'))] === '2', timeoutMs, 'the check error');
+      expect(revisionsOf(s)[refKey(route('r'))]).toBe('1');
+      expect(s.errors).toEqual([
+        expect.objectContaining({ object: { kind: 'HTTPRoute', namespace: 'default', name: 'r' }, path: `metadata.annotations["${INVALID_ANNOTATION}"]`, code: 'invalid-value' }),
+      ]);
+      expect(s.errors[0]?.message).toContain('(serving the last valid version of HTTPRoute default/r)');
+      await f.update(make(route('r'), 3));
+      const fixed = await converge(p, [gw('a'), route('r')], { [refKey(route('r'))]: '3' }, 'the fixed object');
+      expect(fixed.errors).toEqual([]);
+      // Deleted while invalid, its last valid version goes too.
+      await f.update(invalid);
+      await waitForValue(p.resources, (v) => v.errors.length > 0, timeoutMs, 'invalid again');
+      await f.delete(route('r'));
+      const gone = await converge(p, [gw('a')], {}, 'the deleted object');
+      expect(gone.errors).toEqual([]);
     });
 
     it('orders objects by kind, namespace, name', async () => {

@@ -1,55 +1,77 @@
-// Control-plane admin HTTP: metrics, health, readiness and debug views.
+// Control-plane admin HTTP: metrics, health, readiness and debug views, every answer redacted of secrets.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getLogger } from '@tidegate/common';
+import { getLogger, redactSecrets, redactText } from '@tidegate/common';
 import type { ControlPlane } from '../control-plane';
 import { dumpResourceSet } from './config-dump';
 
 const log = getLogger('admin');
 
-type Handler = (url: URL) => Promise<{ status: number; body: unknown; contentType?: string }>;
+interface Reply {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
+/** One admin endpoint: what it serves and the query parameters it reads. */
+export interface AdminRoute {
+  path: string;
+  /** Query parameters the handler reads (the admin tests fetch each with every value they know). */
+  query: readonly string[];
+  handler: (plane: ControlPlane, url: URL) => Promise<Reply>;
+}
+
+const text = (status: number, body: string): Reply => ({ status, body, contentType: 'text/plain' });
+
+/** Every admin endpoint. */
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  { path: '/healthz', query: [], handler: async () => text(200, 'ok\n') },
+  {
+    path: '/readyz',
+    query: [],
+    handler: async (plane) => (plane.isReady() ? text(200, 'ready\n') : text(503, 'waiting for the first complete configuration\n')),
+  },
+  {
+    path: '/metrics',
+    query: [],
+    handler: async (plane) => ({ status: 200, body: await plane.metrics.registry.metrics(), contentType: plane.metrics.registry.contentType }),
+  },
+  { path: '/debug/syncz', query: [], handler: async (plane) => ({ status: 200, body: plane.xds.syncStatus() }) },
+  { path: '/debug/status', query: [], handler: async (plane) => ({ status: 200, body: plane.statusReport() }) },
+  { path: '/debug/ir', query: [], handler: async (plane) => ({ status: 200, body: plane.currentIr() }) },
+  { path: '/debug/registries', query: [], handler: async (plane) => ({ status: 200, body: plane.registryStatus() }) },
+  { path: '/debug/ingress', query: ['ingress'], handler: async (plane, url) => ({ status: 200, body: plane.ingressReport(url.searchParams.get('ingress') ?? undefined) }) },
+  { path: '/debug/config_dump', query: ['node'], handler: async (plane, url) => configDump(plane, url) },
+];
+
+/** What the metrics listener serves: nothing about the configuration, so it can face the network (probes, Prometheus). */
+export const METRICS_PATHS: readonly string[] = ['/metrics', '/healthz', '/readyz'];
 
 export class AdminServer {
   private server?: http.Server;
+  private readonly routes: ReadonlyMap<string, AdminRoute>;
 
-  constructor(private readonly plane: ControlPlane) {}
+  /** Serves `paths` of ADMIN_ROUTES (default all of them). */
+  constructor(
+    private readonly plane: ControlPlane,
+    paths?: readonly string[],
+  ) {
+    this.routes = new Map(ADMIN_ROUTES.filter((r) => !paths || paths.includes(r.path)).map((r) => [r.path, r]));
+  }
 
   async listen(host: string, port: number): Promise<number> {
-    const routes: Record<string, Handler> = {
-      '/healthz': async () => ({ status: 200, body: 'ok\n', contentType: 'text/plain' }),
-      '/readyz': async () =>
-        this.plane.isReady()
-          ? { status: 200, body: 'ready\n', contentType: 'text/plain' }
-          : { status: 503, body: 'waiting for the first complete configuration\n', contentType: 'text/plain' },
-      '/metrics': async () => ({
-        status: 200,
-        body: await this.plane.metrics.registry.metrics(),
-        contentType: this.plane.metrics.registry.contentType,
-      }),
-      '/debug/syncz': async () => ({ status: 200, body: this.plane.xds.syncStatus() }),
-      '/debug/status': async () => ({ status: 200, body: this.plane.statusReport() }),
-      '/debug/ir': async () => ({ status: 200, body: this.plane.currentIr() }),
-      '/debug/registries': async () => ({ status: 200, body: this.plane.registryStatus() }),
-      '/debug/ingress': async (url) => ({ status: 200, body: this.plane.ingressReport(url.searchParams.get('ingress') ?? undefined) }),
-      '/debug/config_dump': async (url) => this.configDump(url),
-    };
     this.server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://admin');
-      const handler = routes[url.pathname];
-      if (!handler || req.method !== 'GET') {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end(`no such endpoint; try ${Object.keys(routes).join(' ')}\n`);
-        return;
-      }
-      handler(url).then(
-        ({ status, body, contentType }) => {
-          const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2) + '\n';
-          res.writeHead(status, { 'content-type': contentType ?? 'application/json' }).end(text);
-        },
-        (err: unknown) => {
-          log.error({ err, path: url.pathname }, 'admin handler failed');
-          res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
-        },
-      );
+      const route = this.routes.get(url.pathname);
+      const reply = !route || req.method !== 'GET'
+        ? Promise.resolve(text(404, `no such endpoint; try ${[...this.routes.keys()].join(' ')}\n`))
+        : route.handler(this.plane, url).catch((err: unknown) => {
+            log.error({ err, path: url.pathname }, 'admin handler failed');
+            return text(500, String(err));
+          });
+      void reply.then(({ status, body, contentType }) => {
+        res.writeHead(status, { 'content-type': contentType ?? 'application/json' }).end(render(body));
+      });
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -58,22 +80,25 @@ export class AdminServer {
     return (this.server.address() as AddressInfo).port;
   }
 
-  private async configDump(url: URL): Promise<{ status: number; body: unknown }> {
-    const node = url.searchParams.get('node');
-    const groups = this.plane.cache.groups();
-    if (!node) return { status: 400, body: { error: 'pass ?node=<node id or proxy group>', proxyGroups: groups } };
-    const group = groups.includes(node)
-      ? node
-      : this.plane.xds.syncStatus().find((s) => s.nodeId === node)?.group;
-    const set = group === undefined ? undefined : this.plane.cache.get(group);
-    if (!set) return { status: 404, body: { error: `no proxy or proxy group "${node}"`, proxyGroups: groups } };
-    return { status: 200, body: { proxyGroup: group, resources: dumpResourceSet(set) } };
-  }
-
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** The one way out of the admin server: every answer, whatever the endpoint, without its secrets. */
+function render(body: unknown): string {
+  return typeof body === 'string' ? redactText(body) : JSON.stringify(redactSecrets(body), null, 2) + '\n';
+}
+
+async function configDump(plane: ControlPlane, url: URL): Promise<Reply> {
+  const node = url.searchParams.get('node');
+  const groups = plane.cache.groups();
+  if (!node) return { status: 400, body: { error: 'pass ?node=<node id or proxy group>', proxyGroups: groups } };
+  const group = groups.includes(node) ? node : plane.xds.syncStatus().find((s) => s.nodeId === node)?.group;
+  const set = group === undefined ? undefined : plane.cache.get(group);
+  if (!set) return { status: 404, body: { error: `no proxy or proxy group "${node}"`, proxyGroups: groups } };
+  return { status: 200, body: { proxyGroup: group, resources: dumpResourceSet(set) } };
 }

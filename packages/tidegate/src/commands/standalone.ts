@@ -15,6 +15,8 @@ interface PlaneFlags extends XdsTlsServerFlags {
   xdsAddress: string;
   adminPort: number;
   adminAddress: string;
+  metricsPort?: number;
+  metricsAddress: string;
   listenAddress: string;
   addressPool?: string;
   scopedRoutesMinHosts: number;
@@ -27,7 +29,9 @@ function addPlaneFlags(cmd: Command): Command {
     .option('--xds-address <addr>', 'address the plaintext xDS port binds', '127.0.0.1');
   return addXdsTlsServerFlags(cmd)
     .option('--admin-port <port>', 'admin HTTP port (/metrics, /debug/*, /healthz, /readyz)', port, 15014)
-    .option('--admin-address <addr>', 'address the admin HTTP server binds', '127.0.0.1')
+    .option('--admin-address <addr>', 'address the admin HTTP server binds (its /debug views show the whole configuration: keep it on loopback)', '127.0.0.1')
+    .option('--metrics-port <port>', 'also serve /metrics, /healthz and /readyz alone on this port (for Prometheus and probes)', port)
+    .option('--metrics-address <addr>', 'address the --metrics-port listener binds', '0.0.0.0')
     .option('--listen-address <addr>', 'address Gateway listeners bind when a Gateway names none, and the Ingress default gateway binds', '0.0.0.0')
     .option('--address-pool <cidr>', 'IPv4 CIDR: each Gateway that names no address gets its own from it (instead of --listen-address)', cidr)
     .option(
@@ -55,19 +59,23 @@ export function standaloneCommand(): Command {
     configureLogging(flags.logLevel);
     const nacosConfig = nacosConfigOptions(flags);
     if (!flags.configDir && !nacosConfig) cmd.error('error: give --config-dir and/or --nacos-config');
+    // A proxy group whose Envoy cannot be started after the retries ends standalone, non-zero, with the reason.
+    let onGiveUp!: (err: Error) => void;
+    const gaveUp = new Promise<Error>((resolve) => (onGiveUp = resolve));
     const plane = new ControlPlane({
       configDir: flags.configDir,
       ...(nacosConfig ? { nacosConfig } : {}),
       xds: { host: flags.xdsAddress, port: flags.xdsPort },
       xdsTls: xdsTlsServerOptions(flags, cmd),
       admin: { host: flags.adminAddress, port: flags.adminPort },
+      ...metricsListener(flags),
       defaultListenAddress: flags.listenAddress,
       ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
       envoyTranslation: { scopedRoutesMinHosts: flags.scopedRoutesMinHosts },
       ingress: { ingressClass: flags.ingressClass, httpPort: flags.httpPort, httpsPort: flags.httpsPort, ...(flags.publishAddress ? { publishAddress: flags.publishAddress } : {}) },
-      envoy: { protocol: flags.envoyProtocol, adminPortBase: flags.envoyAdminPort, logLevel: flags.envoyLogLevel },
+      envoy: { protocol: flags.envoyProtocol, adminPortBase: flags.envoyAdminPort, logLevel: flags.envoyLogLevel, onGiveUp },
     });
-    await runUntilSignal(() => plane.start(), () => plane.stop());
+    await runUntilSignal(() => plane.start(), () => plane.stop(), gaveUp);
   });
 }
 
@@ -90,10 +98,16 @@ export function controllerCommand(): Command {
       xds: { host: flags.xdsAddress, port: flags.xdsPort },
       xdsTls: xdsTlsServerOptions(flags, cmd),
       admin: { host: flags.adminAddress, port: flags.adminPort },
+      ...metricsListener(flags),
       defaultListenAddress: flags.listenAddress,
       ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
       envoyTranslation: { scopedRoutesMinHosts: flags.scopedRoutesMinHosts },
     });
     await runUntilSignal(() => plane.start(), () => plane.stop());
   });
+}
+
+/** The /metrics-only listener, when --metrics-port asks for one. */
+function metricsListener(flags: PlaneFlags): { metrics?: { host: string; port: number } } {
+  return flags.metricsPort === undefined ? {} : { metrics: { host: flags.metricsAddress, port: flags.metricsPort } };
 }

@@ -2,9 +2,10 @@
 import { getLogger, type Issue } from '@tidegate/common';
 import type { ResourceSet } from '@tidegate/envoy-api';
 import { shareUnchanged, type ProxyGroup } from '@tidegate/ir';
-import { buildResourceSet, translateProxyGroup, type EnvoyTranslateOptions } from '@tidegate/translator';
+import { buildResourceSet, originKey, translateProxyGroup, type EnvoyTranslateOptions, type RouteOrigin } from '@tidegate/translator';
 import type { SnapshotCache } from '@tidegate/xds-server';
 import type { Metrics } from '../admin/metrics';
+import { isolateEnvoyFailure } from './envoy-isolation';
 
 const log = getLogger('publisher');
 
@@ -14,6 +15,8 @@ export interface PublishReport {
   removed: string[];
   /** Groups whose new config failed checks; they keep serving their previous snapshot. */
   failed: Array<{ group: string; issues: Issue[] }>;
+  /** Objects whose routes made a group's Envoy config fail its checks: the group was published without them. */
+  leftOut: Array<{ group: string; origin: RouteOrigin; issues: Issue[] }>;
 }
 
 /**
@@ -31,9 +34,13 @@ export class SnapshotPublisher {
     private readonly translateOptions: EnvoyTranslateOptions = {},
   ) {}
 
-  publish(groups: ProxyGroup[]): PublishReport {
-    const report: PublishReport = { published: [], unchanged: [], removed: [], failed: [] };
-    const seen = new Set<string>();
+  /**
+   * Publishes `groups`; a group missing from them is removed, unless `failedGroups` names it:
+   * a group is never taken off the air because its translation failed.
+   */
+  publish(groups: ProxyGroup[], failedGroups: readonly string[] = []): PublishReport {
+    const report: PublishReport = { published: [], unchanged: [], removed: [], failed: [], leftOut: [] };
+    const seen = new Set<string>(failedGroups);
     for (const translated of groups) {
       seen.add(translated.name);
       const previous = this.lastIr.get(translated.name);
@@ -45,6 +52,16 @@ export class SnapshotPublisher {
       const built = this.build(group);
       if (!built.ok) {
         this.metrics.systemErrors.inc({ stage: 'envoy-translation' });
+        // Leave out only the objects whose routes cause it; the rest of the group is published.
+        const isolated = isolateEnvoyFailure(group, previous, (g) => this.build(g));
+        if (isolated) {
+          log.error({ group: group.name, objects: isolated.culprits.map((c) => originKey(c.origin)), issues: built.issues }, 'generated Envoy config failed checks; publishing without the objects that cause it');
+          for (const c of isolated.culprits) report.leftOut.push({ group: group.name, ...c });
+          this.cache.set(group.name, isolated.resources);
+          this.lastIr.set(group.name, isolated.group);
+          report.published.push(group.name);
+          continue;
+        }
         log.error({ group: group.name, issues: built.issues }, 'generated Envoy config failed checks; keeping the last good snapshot');
         report.failed.push({ group: group.name, issues: built.issues });
         continue;

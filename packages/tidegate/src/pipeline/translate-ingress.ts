@@ -29,13 +29,16 @@ export function ingressTranslateOptions(o: IngressOptions, listenAddress: string
 
 const EMPTY: IngressTranslationResult = { proxyGroups: [], statuses: [], errors: [], annotationReport: [] };
 
+/** Ingress results (none without options). */
+export function translateIngressResources(objects: readonly SourcedObject[], options: IngressTranslateOptions | undefined): IngressTranslationResult {
+  return options ? translateIngress(objects, options) : EMPTY;
+}
+
 /**
  * Ingress results whose errors leave out those another translator already reported:
  * both read Services, EndpointSlices and Secrets, and a broken one is one problem.
  */
-export function translateIngressResources(objects: readonly SourcedObject[], options: IngressTranslateOptions | undefined, reported: readonly TranslationError[]): IngressTranslationResult {
-  if (!options) return EMPTY;
-  const result = translateIngress(objects, options);
+export function withoutReported(result: IngressTranslationResult, reported: readonly TranslationError[]): IngressTranslationResult {
   const key = (e: TranslationError) => JSON.stringify([e.object, e.source?.file, e.source?.document, e.path, e.code, e.message]);
   const seen = new Set(reported.map(key));
   return { ...result, errors: result.errors.filter((e) => !seen.has(key(e))) };

@@ -36,16 +36,20 @@ function stringStruct(fields: Record<string, string>): EnvoyObject {
 }
 
 /**
- * The HCM `access_log` list. `stdout` uses Envoy's stdout logger rather than a file at
- * /dev/stdout: when Envoy's stdout is a socket (Node's `stdio: 'pipe'`), opening
- * /dev/stdout fails with ENXIO and Envoy rejects the listener.
+ * The HCM `access_log` list. `stdout` (and a file path of /dev/stdout or /dev/stderr) uses
+ * Envoy's stream loggers rather than a file: when Envoy's stdout is a socket (Node's
+ * `stdio: 'pipe'`, as for the bundled Envoy), opening /dev/stdout fails with ENXIO and
+ * Envoy rejects the listener.
  */
 export function accessLogs(log: AccessLog | undefined): EnvoyObject[] | undefined {
   if (!log) return undefined;
   // Without log_format Envoy writes its default text line.
   const format: EnvoyObject = log.format === 'json' ? { log_format: { json_format: stringStruct(JSON_FIELDS) } } : {};
-  if (log.path === 'stdout') {
+  if (log.path === 'stdout' || log.path === '/dev/stdout') {
     return [{ name: FilterName.StdoutAccessLog, typed_config: typed(ConfigType.StdoutAccessLog, format) }];
+  }
+  if (log.path === '/dev/stderr') {
+    return [{ name: FilterName.StderrAccessLog, typed_config: typed(ConfigType.StderrAccessLog, format) }];
   }
   return [{ name: FilterName.FileAccessLog, typed_config: typed(ConfigType.FileAccessLog, { path: log.path, ...format }) }];
 }

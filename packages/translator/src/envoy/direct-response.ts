@@ -1,5 +1,5 @@
 // DirectResponseAction: a fixed status, body and content type answered by Envoy itself.
-import type { DirectResponseAction, VirtualHost } from '@tidegate/ir';
+import { literalHeaderValue, type DirectResponseAction, type VirtualHost } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { headerValueOption } from './header-mutation';
 
@@ -15,7 +15,7 @@ export function directResponseAction(d: DirectResponseAction): EnvoyObject {
 
 /** Response headers the direct response carries: its content type. */
 export function directResponseHeaders(d: DirectResponseAction): EnvoyObject[] {
-  return d.contentType ? [headerValueOption('content-type', d.contentType, 'OVERWRITE_IF_EXISTS_OR_ADD')] : [];
+  return d.contentType ? [headerValueOption('content-type', literalHeaderValue(d.contentType), 'OVERWRITE_IF_EXISTS_OR_ADD')] : [];
 }
 
 /** The `max_direct_response_body_size_bytes` a route config needs, if any body is above Envoy's default. */

@@ -25,6 +25,7 @@ export const FilterName = {
   CookieSessionState: 'envoy.http.stateful_session.cookie',
   FileAccessLog: 'envoy.access_loggers.file',
   StdoutAccessLog: 'envoy.access_loggers.stdout',
+  StderrAccessLog: 'envoy.access_loggers.stderr',
   TlsTransportSocket: 'envoy.transport_sockets.tls',
 } as const;
 
@@ -63,6 +64,7 @@ export const ConfigType = {
   Brotli: 'envoy.extensions.compression.brotli.compressor.v3.Brotli',
   FileAccessLog: 'envoy.extensions.access_loggers.file.v3.FileAccessLog',
   StdoutAccessLog: 'envoy.extensions.access_loggers.stream.v3.StdoutAccessLog',
+  StderrAccessLog: 'envoy.extensions.access_loggers.stream.v3.StderrAccessLog',
   DownstreamTlsContext: 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
   UpstreamTlsContext: 'envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
   HttpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',

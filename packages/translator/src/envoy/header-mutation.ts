@@ -1,20 +1,20 @@
 // Request/response header add/set/remove, for routes and for weighted backends alike.
-import type { HeaderMutation } from '@tidegate/ir';
+import { literalHeaderValue, type HeaderMutation } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 
 type AppendAction = 'APPEND_IF_EXISTS_OR_ADD' | 'OVERWRITE_IF_EXISTS_OR_ADD';
 
-/** A `HeaderValueOption`. */
+/** A `HeaderValueOption`; `value` is an Envoy substitution format (`%REQ(...)%`). */
 export function headerValueOption(key: string, value: string, appendAction: AppendAction): EnvoyObject {
   return { header: { key, value }, append_action: appendAction };
 }
 
-/** `HeaderValueOption`s for a mutation: `add` appends, `set` overwrites. */
+/** `HeaderValueOption`s for a mutation: `add` appends, `set` overwrites. IR values are literals: `%` is escaped. */
 export function headersToAdd(m: HeaderMutation | undefined): EnvoyObject[] | undefined {
   if (!m) return undefined;
   const out = [
-    ...(m.add ?? []).map((h) => headerValueOption(h.name, h.value, 'APPEND_IF_EXISTS_OR_ADD')),
-    ...(m.set ?? []).map((h) => headerValueOption(h.name, h.value, 'OVERWRITE_IF_EXISTS_OR_ADD')),
+    ...(m.add ?? []).map((h) => headerValueOption(h.name, literalHeaderValue(h.value), 'APPEND_IF_EXISTS_OR_ADD')),
+    ...(m.set ?? []).map((h) => headerValueOption(h.name, literalHeaderValue(h.value), 'OVERWRITE_IF_EXISTS_OR_ADD')),
   ];
   return out.length ? out : undefined;
 }

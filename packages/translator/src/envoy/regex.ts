@@ -1,11 +1,7 @@
-// RE2 matchers. No engine or max_program_size: Envoy's default RE2 engine and limits apply.
+// RE2 matchers. No engine or max_program_size: Envoy's default RE2 engine applies, with the program-size limit Tidegate's bootstraps set.
+export { escapeRegex } from '@tidegate/ir';
 
-/** A `RegexMatcher`. */
+/** A `RegexMatcher`; the IR checked the pattern with @tidegate/ir's `regexProblem`. */
 export function safeRegex(regex: string): { regex: string } {
   return { regex };
-}
-
-/** Escapes a literal so it can sit inside an RE2 pattern. */
-export function escapeRegex(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -22,7 +22,7 @@ export function mergeSharedPorts(listeners: EnvoyObject[]): EnvoyObject[] {
 function merge(group: EnvoyObject[]): EnvoyObject {
   const first = group[0] as EnvoyObject;
   const hasFilter = (name: string) => group.some((l) => ((l.listener_filters as EnvoyObject[] | undefined) ?? []).some((f) => f.name === name));
-  const out: EnvoyObject = { name: first.name, address: first.address };
+  const out: EnvoyObject = { name: first.name, address: first.address, enable_reuse_port: first.enable_reuse_port };
   out.listener_filters = listenerFilters({ proxyProtocol: hasFilter(FilterName.ProxyProtocol), tlsInspector: true });
   // A listener without routes contributes nothing: its placeholder chain would take every connection.
   const chains = group.flatMap((l) =>

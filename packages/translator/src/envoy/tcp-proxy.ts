@@ -1,9 +1,10 @@
 // TCP listeners: plain TCP proxying, TLS passthrough routed by SNI, or TLS terminated here and
 // the decrypted stream proxied.
-import { socketAddress, typed } from '@tidegate/envoy-api';
+import { typed } from '@tidegate/envoy-api';
 import type { DownstreamTls, TcpListener, TcpRoute } from '@tidegate/ir';
 import type { EnvoyObject } from './envoy-object';
 import { ConfigType, FilterName } from './filter-names';
+import { boundListener } from './listener';
 import { listenerFilters } from './listener-filters';
 import { type CertificateChainPlan, downstreamTransportSocket, planCertificateChains } from './tls';
 import { INVALID_BACKEND_CLUSTER, liveBackends } from './weighted-backends';
@@ -14,7 +15,7 @@ export const NO_ROUTES_CHAIN = 'no-routes';
 /** A `Listener` with one filter chain per route (or per route and certificate when terminating TLS). */
 export function tcpListener(l: TcpListener): EnvoyObject {
   const sniRouting = l.routes.some((r) => r.sniHostnames?.length);
-  const listener: EnvoyObject = { name: l.name, address: socketAddress(l.address, l.port) };
+  const listener = boundListener(l.name, l.address, l.port);
   const filters = listenerFilters({ proxyProtocol: l.proxyProtocol, tlsInspector: sniRouting || l.tls !== undefined });
   if (filters) listener.listener_filters = filters;
   listener.filter_chains = l.tls ? terminatingChains(l, l.tls) : l.routes.map((r) => passthroughChain(l, r));

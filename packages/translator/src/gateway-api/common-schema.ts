@@ -12,6 +12,14 @@ export const sectionNameSchema = z
   .max(253)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a lowercase DNS label');
 
+/** Refines a string schema with one of @tidegate/ir's Envoy string rules, so Envoy's verdict shows at the field. */
+export function envoyRule(problem: (value: string) => string | undefined): (value: string, ctx: z.RefinementCtx) => void {
+  return (value, ctx) => {
+    const found = problem(value);
+    if (found) ctx.addIssue({ code: 'custom', message: found });
+  };
+}
+
 export const portSchema = z.number().int().min(1).max(65535);
 
 export const parentRefSchema = z.strictObject({

@@ -45,14 +45,18 @@ function buildGateway(ctx: Context, res: Resource<{ spec: GatewaySpec }>, defaul
     ctx.sink.add(res, `spec.listeners[${l.index}]`, 'listener-conflict', l.conflicted?.message ?? 'conflicted');
   }
   markOverlappingTls(gw.listeners);
-  if (!gw.notAccepted && !gw.listeners.some(listenerUsable)) {
-    const conflicted = gw.listeners.filter((l) => l.conflicted).map((l) => l.name);
-    gw.notAccepted = {
-      reason: 'ListenersNotValid',
-      message: `no listener is valid${conflicted.length ? ` (conflicted: ${conflicted.join(', ')})` : ''}`,
-    };
-  }
+  rejectWithoutListeners(gw);
   return gw;
+}
+
+/** A Gateway none of whose listeners is usable is not accepted (ListenersNotValid). */
+export function rejectWithoutListeners(gw: GatewayState): void {
+  if (gw.notAccepted || gw.listeners.some(listenerUsable)) return;
+  const conflicted = gw.listeners.filter((l) => l.conflicted).map((l) => l.name);
+  gw.notAccepted = {
+    reason: 'ListenersNotValid',
+    message: `no listener is valid${conflicted.length ? ` (conflicted: ${conflicted.join(', ')})` : ''}`,
+  };
 }
 
 /**

@@ -13,7 +13,14 @@ const DIR = join(__dirname, 'testdata');
 const IN = '.in.yaml';
 const OUT = '.out.yaml';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-const OPTIONS: TranslateOptions = { controllerName: 'tidegate.io/gateway-controller', defaultListenAddress: '127.0.0.1' };
+const BASE_OPTIONS: TranslateOptions = { controllerName: 'tidegate.io/gateway-controller', defaultListenAddress: '127.0.0.1' };
+/** A case may add options with a line `# options: {"sharedHost": true}` in its input (JSON). */
+const OPTIONS_LINE = /^# options: (\{.*\})$/m;
+
+function optionsOf(name: string): TranslateOptions {
+  const m = OPTIONS_LINE.exec(readFileSync(join(DIR, `${name}${IN}`), 'utf8'));
+  return m ? { ...BASE_OPTIONS, ...(JSON.parse(m[1]!) as Partial<TranslateOptions>) } : BASE_OPTIONS;
+}
 
 const cases = readdirSync(DIR)
   .filter((f) => f.endsWith(IN))
@@ -52,7 +59,7 @@ describe('gateway-api golden files', () => {
   });
 
   test.each(cases)('%s', (name) => {
-    const result = translateGatewayApi(load(name), OPTIONS);
+    const result = translateGatewayApi(load(name), optionsOf(name));
     const text = render(result);
     const outFile = join(DIR, `${name}${OUT}`);
     if (UPDATE) writeFileSync(outFile, text);
@@ -65,15 +72,15 @@ describe('gateway-api golden files', () => {
     const golden = parse(readFileSync(outFile, 'utf8')) as { proxyGroups: ProxyGroup[] };
     for (const group of golden.proxyGroups) expect(validateProxyGroup(group)).toEqual({ ok: true, value: group });
     // The real bundle parses: every root certificate Node ships.
-    const system = translateGatewayApi(load(name), OPTIONS).proxyGroups.flatMap((g) => g.secrets).find((s) => s.name === SYSTEM_CA_SECRET);
+    const system = translateGatewayApi(load(name), optionsOf(name)).proxyGroups.flatMap((g) => g.secrets).find((s) => s.name === SYSTEM_CA_SECRET);
     if (system?.type === 'ca') expect(system.caCertificate.match(/BEGIN CERTIFICATE/g)?.length).toBeGreaterThan(50);
   });
 
   test.each(cases)('%s: input order does not change the result', (name) => {
     const objects = load(name);
-    const forward = translateGatewayApi(objects, OPTIONS);
+    const forward = translateGatewayApi(objects, optionsOf(name));
     // "First definition wins" for duplicates depends on order by design.
     if (forward.errors.some((e) => e.code === 'duplicate-object')) return;
-    expect(translateGatewayApi([...objects].reverse(), OPTIONS)).toEqual(forward);
+    expect(translateGatewayApi([...objects].reverse(), optionsOf(name))).toEqual(forward);
   });
 });

@@ -1,8 +1,7 @@
 // What GRPCRoute adds to rule translation: service/method and header matches as IR matches, gRPC precedence.
-import type { HeaderMatch, PathMatch, RouteMatch } from '@tidegate/ir';
+import { headerNameProblem, regexProblem, stringMatchProblem, type HeaderMatch, type PathMatch, type RouteMatch } from '@tidegate/ir';
 import { GRPC_FILTERS } from './filters';
 import type { GrpcRouteMatchSpec, GrpcRouteRuleSpec } from './grpc-route-schema';
-import { regexProblem } from './regex';
 import { grpcPrecedenceKey } from './route-precedence';
 import type { MatchOutcome, RuleKind } from './route-rule';
 
@@ -44,10 +43,10 @@ export function toGrpcMatch(m: GrpcRouteMatchSpec | undefined): Converted {
     if (seen.has(h.name.toLowerCase())) continue;
     seen.add(h.name.toLowerCase());
     const type = h.type === 'RegularExpression' ? 'regex' : 'exact';
-    if (type === 'regex') {
-      const bad = regexProblem(h.value);
-      if (bad) return { ok: false, field: `.headers[${k}].value`, message: bad };
-    }
+    const badName = headerNameProblem(h.name);
+    if (badName) return { ok: false, field: `.headers[${k}].name`, message: badName };
+    const bad = stringMatchProblem(type, h.value);
+    if (bad) return { ok: false, field: `.headers[${k}].value`, message: bad };
     headers.push({ name: h.name, type, value: h.value });
   }
   if (headers.length) match.headers = headers;

@@ -1,7 +1,6 @@
-// One HTTPRouteMatch as an IR RouteMatch (defaults, trailing slashes, repeated names, regex checks).
-import type { HeaderMatch, PathMatch, QueryMatch, RouteMatch } from '@tidegate/ir';
+// One HTTPRouteMatch as an IR RouteMatch (defaults, trailing slashes, repeated names, Envoy's checks on patterns and names).
+import { headerNameProblem, queryParamNameProblem, regexProblem, stringMatchProblem, type HeaderMatch, type PathMatch, type QueryMatch, type RouteMatch } from '@tidegate/ir';
 import type { HttpRouteMatchSpec } from './http-route-schema';
-import { regexProblem } from './regex';
 
 export type MatchResult = { ok: true; match: RouteMatch } | { ok: false; field: string; message: string };
 
@@ -26,10 +25,10 @@ export function toRouteMatch(m: HttpRouteMatchSpec | undefined): MatchResult {
     if (seenHeaders.has(h.name.toLowerCase())) continue;
     seenHeaders.add(h.name.toLowerCase());
     const hType = h.type === 'RegularExpression' ? 'regex' : 'exact';
-    if (hType === 'regex') {
-      const bad = regexProblem(h.value);
-      if (bad) return { ok: false, field: `.headers[${i}].value`, message: bad };
-    }
+    const badName = headerNameProblem(h.name);
+    if (badName) return { ok: false, field: `.headers[${i}].name`, message: badName };
+    const bad = stringMatchProblem(hType, h.value);
+    if (bad) return { ok: false, field: `.headers[${i}].value`, message: bad };
     headers.push({ name: h.name, type: hType, value: h.value });
   }
   if (headers.length) match.headers = headers;
@@ -40,10 +39,10 @@ export function toRouteMatch(m: HttpRouteMatchSpec | undefined): MatchResult {
     if (seenParams.has(q.name)) continue;
     seenParams.add(q.name);
     const qType = q.type === 'RegularExpression' ? 'regex' : 'exact';
-    if (qType === 'regex') {
-      const bad = regexProblem(q.value);
-      if (bad) return { ok: false, field: `.queryParams[${i}].value`, message: bad };
-    }
+    const badName = queryParamNameProblem(q.name);
+    if (badName) return { ok: false, field: `.queryParams[${i}].name`, message: badName };
+    const bad = stringMatchProblem(qType, q.value);
+    if (bad) return { ok: false, field: `.queryParams[${i}].value`, message: bad };
     queryParams.push({ name: q.name, type: qType, value: q.value });
   }
   if (queryParams.length) match.queryParams = queryParams;

@@ -1,8 +1,10 @@
 // The Gateway API translator: resources in, one ProxyGroup per Gateway plus statuses and errors out.
 import type { SourcedObject } from '@tidegate/common';
 import { getLogger, compareStrings } from '@tidegate/common';
-import { validateProxyGroup, type ProxyGroup } from '@tidegate/ir';
+import type { ProxyGroup } from '@tidegate/ir';
 import {
+  checkedProxyGroup,
+  reportLeftOut,
   BackendPolicies,
   BackendPolicyKind,
   EndpointSliceKind,
@@ -17,7 +19,8 @@ import {
 } from '../resources';
 import { ClientTrafficPolicyKind, applyClientTrafficPolicies } from './client-traffic-policy';
 import type { Context } from './context';
-import { buildGateways } from './gateway';
+import { buildGateways, rejectWithoutListeners } from './gateway';
+import { markSocketConflicts } from './socket-claims';
 import { GatewayClassKind, translateGatewayClasses } from './gateway-class';
 import { GatewayKind } from './gateway-schema';
 import { gatewayStatus } from './gateway-status';
@@ -78,6 +81,12 @@ export function translateGatewayApi(objects: readonly SourcedObject[], options: 
 
   const classes = translateGatewayClasses(index, options.controllerName);
   ctx.gateways = buildGateways(ctx, classes.ours);
+  // Before routes attach: a listener another proxy group on this host already binds takes no routes.
+  const socketConflicts = options.sharedHost ? markSocketConflicts(ctx.gateways.values(), options.claimedSockets ?? []) : [];
+  for (const m of socketConflicts) {
+    sink.add(m.gateway.res, `spec.listeners[${m.index}].port`, 'listener-conflict', m.message);
+    rejectWithoutListeners(m.gateway);
+  }
   const statuses = [
     ...classes.statuses,
     ...applyClientTrafficPolicies(ctx),
@@ -93,14 +102,15 @@ export function translateGatewayApi(objects: readonly SourcedObject[], options: 
   for (const gw of ctx.gateways.values()) {
     let notProgrammed: Problem | undefined;
     if (!gw.notAccepted) {
-      const group = gw.builder.build(gw.listeners);
-      const valid = validateProxyGroup(group);
-      if (valid.ok) {
-        proxyGroups.push(group);
+      // What fails the IR checks is left out, on the object it came from; the Gateway serves the rest.
+      const checked = checkedProxyGroup(gw.builder.build(gw.listeners));
+      if (checked.ok) {
+        proxyGroups.push(checked.group);
+        reportLeftOut(sink, checked.leftOut, gw.res);
       } else {
-        // A translator bug, not a user mistake: keep the Gateway out rather than hand on broken IR.
-        log.error({ gateway: gw.key, issues: valid.issues }, 'translated ProxyGroup failed IR validation');
-        for (const issue of valid.issues) sink.add(gw.res, '', 'internal-error', `${issue.path}: ${issue.message}`);
+        // No part to blame (a translator bug): the Gateway is kept out rather than handed on broken.
+        log.error({ gateway: gw.key, issues: checked.issues }, 'translated ProxyGroup failed IR validation');
+        for (const issue of checked.issues) sink.add(gw.res, '', 'internal-error', `${issue.path}: ${issue.message}`);
         notProgrammed = { reason: 'Invalid', message: 'internal error: generated configuration is invalid' };
       }
     }

@@ -4,6 +4,7 @@ import type { ObjectStatus } from '@tidegate/common';
 import type { ProxyGroup } from '@tidegate/ir';
 import type { BackendRefResolver } from '../registry';
 import type { TranslationError } from '../resources';
+import type { SocketClaim } from './socket-claims';
 
 export interface TranslateOptions {
   /** GatewayClasses whose spec.controllerName equals this are ours, e.g. `tidegate.io/gateway-controller`. */
@@ -21,6 +22,18 @@ export interface TranslateOptions {
    * a backendRef of a resolver's group and kind goes to it instead of being InvalidKind.
    */
   backendRefResolvers?: readonly BackendRefResolver[];
+  /**
+   * Every proxy group's Envoy runs on this one host (standalone's bundled fleet), so two of them
+   * cannot listen on the same address and port: the later Gateway's listener there is Conflicted
+   * (PortConflict). Off (a controller, whose gateways run in pods of their own), Gateways may
+   * declare the same ports.
+   */
+  sharedHost?: boolean;
+  /**
+   * With `sharedHost`: addresses and ports other proxy groups bind (the default Ingress gateway's
+   * listeners), which a Gateway listener must leave alone.
+   */
+  claimedSockets?: readonly SocketClaim[];
   /** Memory between translations (a control plane keeps one); absent: translate from scratch. */
   cache?: GatewayTranslationCache;
 }

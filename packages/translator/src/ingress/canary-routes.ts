@@ -1,8 +1,7 @@
 // A primary route plus its canaries: header routes, then cookie routes, then the weighted route.
-import type { HeaderMatch, HeaderMutation, Route, WeightedBackend } from '@tidegate/ir';
+import { escapeRegex, type HeaderMatch, type HeaderMutation, type Route, type WeightedBackend } from '@tidegate/ir';
 import type { CanarySettings } from './annotations/canary';
 import type { HeaderSettings } from './annotations/headers';
-import { escapeRegex } from './annotations/rewrite';
 
 /** One canary Ingress attached to a primary path. */
 export interface CanaryTarget {

@@ -44,7 +44,7 @@ export interface HostResult {
   outcomes: Map<ParsedIngress, IngressOutcome>;
   needs: Needs;
   /** The host's virtual hosts, kept while what else they depend on (app-root, TLS redirects) is the same. */
-  vhosts?: { rootKey: string; tls: boolean; http: VirtualHost; https: VirtualHost };
+  vhosts?: { rootKey: string; tls: boolean; /** whether the gateway has an HTTPS listener */ https: boolean; httpVhost: VirtualHost; httpsVhost: VirtualHost };
 }
 
 /** Claims, canaries and routes of one host; errors and outcomes are collected, not applied. */
@@ -129,14 +129,17 @@ function claimRoutes(claim: Claim, ctx: IngressContext, outcome: (p: ParsedIngre
   }
   const b = resolveIngressBackend(p, entry.backend, entry.field, ctx);
   const fallback = settingsOf(p, fallbackGroup)?.defaultBackend;
-  if (!b.ok) {
-    ctx.sink.add(p.res, b.field, b.code, b.message);
-    outcome(p).unresolved.push(b.message);
-    if (claim.canaries.length === 0) route.action = { kind: 'direct', status: 503, body: 'no backend\n', contentType: 'text/plain' };
-  } else if (b.empty && fallback) {
-    // ingress-nginx sends requests for a Service without ready endpoints to default-backend.
+  if (!b.ok) ctx.sink.add(p.res, b.field, b.code, b.message);
+  // ingress-nginx sends requests for a Service without ready endpoints to default-backend; a
+  // Service (or port) that does not exist is to it a Service without endpoints.
+  const noEndpoints = b.ok ? b.empty : b.code === 'backend-not-found' && entry.backend.service !== undefined;
+  if (fallback && noEndpoints) {
     route.action = { kind: 'forward', backends: [{ backend: fallback.name, weight: 1 }] };
     needs.backends.set(fallback.name, fallback);
+    if (!b.ok) outcome(p).unresolved.push(`${b.message} (default-backend serves the path)`);
+  } else if (!b.ok) {
+    outcome(p).unresolved.push(b.message);
+    if (claim.canaries.length === 0) route.action = { kind: 'direct', status: 503, body: 'no backend\n', contentType: 'text/plain' };
   } else {
     route.action = { kind: 'forward', backends: b.backends.map((wb) => ({ backend: wb.backend.name, weight: wb.weight })) };
     for (const wb of b.backends) needs.backends.set(wb.backend.name, wb.backend);

@@ -24,12 +24,35 @@ export function settingsOf<S>(p: ParsedIngress, group: AnnotationGroup<S>): S | 
 
 const pathOf = (key: string): string => `metadata.annotations[${JSON.stringify(key)}]`;
 
+/** An Ingress's annotations: the string values, and the keys whose value is of another type (with that value as JSON). */
+interface SplitAnnotations {
+  strings: Record<string, string>;
+  typed: Map<string, string>;
+  notAMapping: boolean;
+}
+
+/**
+ * Kubernetes refuses annotation values that are not strings, but a file may hold
+ * `canary: true` or a list: such a value is reported invalid and ignored, never read as text.
+ */
+function splitAnnotations(raw: unknown): SplitAnnotations {
+  const out: SplitAnnotations = { strings: {}, typed: new Map(), notAMapping: false };
+  if (raw === undefined || raw === null) return out;
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { ...out, notAMapping: true };
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof value === 'string') out.strings[key] = value;
+    else out.typed.set(key, JSON.stringify(value) ?? String(value));
+  }
+  return out;
+}
+
 export function parseIngress(res: IngressResource, ctx: IngressContext): ParsedIngress {
-  const annotations = res.object.metadata.annotations ?? {};
+  const split = splitAnnotations(res.object.metadata.annotations);
+  const annotations = split.strings;
   const invalid = new Map<string, string>();
   const remarks = new Map<string, { text: string[]; partly: boolean }>();
   const parsed: ParsedIngress = { res, settings: new Map(), needs: { backends: [], secrets: [] }, findings: [], annotationProblems: [] };
-  const describe = (key: string) => `Ingress ${res.namespace}/${res.name}: ${key}=${JSON.stringify(annotations[key] ?? '')}`;
+  const describe = (key: string) => `Ingress ${res.namespace}/${res.name}: ${key}=${split.typed.get(key) ?? JSON.stringify(annotations[key] ?? '')}`;
   const spec = res.body.spec ?? {};
   const gctx: GroupContext = {
     namespace: res.namespace,
@@ -57,16 +80,20 @@ export function parseIngress(res: IngressResource, ctx: IngressContext): ParsedI
       if (secret && !parsed.needs.secrets.some((s) => s.name === secret.name)) parsed.needs.secrets.push(secret);
     },
   };
+  if (split.notAMapping) {
+    ctx.sink.add(res, 'metadata.annotations', 'invalid-annotation', `Ingress ${res.namespace}/${res.name}: metadata.annotations must be a mapping of strings; it is ignored`);
+  }
+  for (const key of split.typed.keys()) gctx.invalid(key, 'an annotation value must be a string (quote it); it is ignored');
   const reader = new AnnotationReader(annotations);
   // Most Ingresses carry no ingress-nginx or Higress annotation: nothing to read or report.
-  if (reader.empty) return parsed;
+  if (reader.empty && split.typed.size === 0) return parsed;
   for (const group of ANNOTATION_GROUPS) {
     const s = group.parse(reader, gctx);
     if (s !== undefined) parsed.settings.set(group, s);
   }
 
-  for (const key of Object.keys(annotations).filter(isOurPrefix).sort()) {
-    const value = annotations[key] as string;
+  for (const key of [...Object.keys(annotations), ...split.typed.keys()].filter(isOurPrefix).sort()) {
+    const value = annotations[key] ?? (split.typed.get(key) as string);
     const c = classifyKey(key, annotations);
     const finding: AnnotationFinding = { ingress: { namespace: res.namespace, name: res.name }, annotation: key, value, support: 'unsupported', message: '' };
     if (!c.known) {

@@ -37,7 +37,7 @@ export interface IngressMemo {
 }
 
 /** Ingresses a few translation steps read besides the hosts, kept apart so those steps skip the rest. */
-type Subset = 'errors' | 'tls' | 'appRoot' | 'needs' | 'listener';
+type Subset = 'errors' | 'tls' | 'appRoot' | 'needs' | 'listener' | 'forceSsl';
 
 const SUBSET_TESTS: ReadonlyArray<[Subset, (m: IngressMemo) => boolean]> = [
   ['errors', (m) => m.errors.length > 0],
@@ -45,6 +45,7 @@ const SUBSET_TESTS: ReadonlyArray<[Subset, (m: IngressMemo) => boolean]> = [
   ['appRoot', (m) => settingsOf(m.parsed, redirectGroup)?.appRoot !== undefined && settingsOf(m.parsed, canaryGroup) === undefined],
   ['needs', (m) => m.parsed.needs.backends.length > 0 || m.parsed.needs.secrets.length > 0],
   ['listener', (m) => hasListenerSettings(m.parsed)],
+  ['forceSsl', (m) => settingsOf(m.parsed, redirectGroup)?.forceSslRedirect === true && settingsOf(m.parsed, canaryGroup) === undefined],
 ];
 
 /** Above this many Ingresses added or removed at once, the name order is sorted afresh. */

@@ -20,7 +20,7 @@ export function entryMatch(entry: PathEntry, regexHost: boolean): MatchResult {
   const match: RouteMatch = { path: { type: 'exact', value: entry.path } };
   if (regex) {
     const problem = regexProblem(entry.path);
-    if (problem) return { ok: false, message: `path ${JSON.stringify(entry.path)} ${problem}` };
+    if (problem) return { ok: false, message: `path ${JSON.stringify(entry.path)}: ${problem}` };
     match.path = { type: 'regex', value: rw?.fullPathRegex ? entry.path : `(?:${entry.path}).*` };
     match.caseInsensitive = true;
   } else if (entry.pathType === 'Prefix') match.path = { type: 'prefix', value: entry.path };

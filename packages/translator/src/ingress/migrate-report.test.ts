@@ -62,4 +62,21 @@ describe('migrationReport', () => {
     const bad = migrationReport([ingress('b', { 'higress.io/destination': '30% a.static\n30% b.static' })]);
     expect(bad.text).toMatch(/invalid value +higress.io\/destination=.*weights add up to 60%, not 100%/);
   });
+
+  it('counts Ingresses per class, and with ingressClass leaves out the others but counts them (no class: (none))', () => {
+    const noClass = ingress('c', {});
+    delete (noClass.object.spec as { ingressClassName?: string }).ingressClassName;
+    const objects = [ingress('a', {}), ingress('b', {}, 'traefik'), noClass];
+    const all = migrationReport(objects);
+    expect(all.classes).toEqual({ nginx: 1, traefik: 1, '(none)': 1 });
+    expect(all.text).toContain('\nby class: (none) 1, nginx 1, traefik 1\n');
+    const nginx = migrationReport(objects, { ingressClass: 'nginx' });
+    // As the controller would: class nginx also takes the Ingress naming none.
+    expect(nginx.ingresses.map((i) => i.name)).toEqual(['a', 'c']);
+    expect(nginx.otherClasses).toEqual({ traefik: 1 });
+    expect(nginx.text).toContain('1 Ingress of another class not reported: traefik 1\n');
+    const none = migrationReport(objects, { ingressClass: 'haproxy' });
+    expect(none).toMatchObject({ exitCode: 1, otherClasses: { nginx: 1, traefik: 1, '(none)': 1 }, counts: { ingresses: 0 } });
+    expect(none.text).toContain('no Ingress to report in the files given');
+  });
 });

@@ -2,16 +2,26 @@
 import type { SourcedObject } from '@tidegate/common';
 import type { TranslationError } from '../resources';
 import { classifyKey } from './annotations/registry';
+import { NO_CLASS, ingressClassOf } from './ingress-class';
 import { translateIngress } from './translate';
 import type { AnnotationFinding, IngressTranslateOptions } from './types';
 
 export interface MigrationReport {
   ingresses: Array<{ namespace: string; name: string; findings: AnnotationFinding[]; problems: string[] }>;
   counts: { ingresses: number; annotations: number; supported: number; partly: number; unsupported: number; invalid: number; problems: number };
+  /** The reported Ingresses by the class they name (`(none)`: no class). */
+  classes: Record<string, number>;
+  /** With `ingressClass`: the Ingresses left out because they name another class, by class. */
+  otherClasses: Record<string, number>;
   /** The report as printed by `tidegate migrate-report`. */
   text: string;
-  /** 0 when everything is supported, 1 otherwise. */
+  /** 0 when there is at least one Ingress and everything is supported, 1 otherwise. */
   exitCode: 0 | 1;
+}
+
+export interface MigrationReportOptions {
+  /** Report only the Ingresses this class (as `--ingress-class` would take them); default every class. */
+  ingressClass?: string;
 }
 
 /** Errors that say an Ingress itself cannot move as it is (not its references, which the files may not include). */
@@ -36,8 +46,9 @@ const LABEL: Record<AnnotationFinding['support'], string> = {
  * Higress today), and says for each annotation whether Tidegate supports it, partly (and
  * what differs) or not (and why). Services and Secrets the files lack are not counted.
  */
-export function migrationReport(objects: readonly SourcedObject[]): MigrationReport {
-  const result = translateIngress(objects, OPTIONS);
+export function migrationReport(objects: readonly SourcedObject[], options: MigrationReportOptions = {}): MigrationReport {
+  const result = translateIngress(objects, options.ingressClass ? { ...OPTIONS, ingressClass: options.ingressClass, allClasses: false } : OPTIONS);
+  const otherClasses = result.otherClasses ?? {};
   const byIngress = new Map<string, MigrationReport['ingresses'][number]>();
   const entry = (namespace: string, name: string) => {
     const key = `${namespace}/${name}`;
@@ -59,6 +70,12 @@ export function migrationReport(objects: readonly SourcedObject[]): MigrationRep
     entry(e.object.namespace ?? 'default', e.object.name).problems.push(`${e.path || '<object>'}: ${e.message}`);
   }
   const ingresses = [...byIngress.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
+  const classes: Record<string, number> = {};
+  for (const o of objects) {
+    if (o.object.kind !== 'Ingress' || !byIngress.has(`${o.object.metadata.namespace ?? 'default'}/${o.object.metadata.name}`)) continue;
+    const named = ingressClassOf(o.object) ?? NO_CLASS;
+    classes[named] = (classes[named] ?? 0) + 1;
+  }
   const all = ingresses.flatMap((i) => i.findings);
   const counts = {
     ingresses: ingresses.length,
@@ -77,9 +94,22 @@ export function migrationReport(objects: readonly SourcedObject[]): MigrationRep
     for (const p of i.problems) lines.push(`  ${'not supported'.padEnd(16)} ${p}`);
   }
   const total = `${counts.ingresses} Ingress${counts.ingresses === 1 ? '' : 'es'}, ${counts.annotations} annotation${counts.annotations === 1 ? '' : 's'}: ${counts.supported} supported, ${counts.partly} partly supported, ${counts.unsupported} unsupported, ${counts.invalid} invalid${counts.problems ? `; ${counts.problems} other problem${counts.problems === 1 ? '' : 's'}` : ''}`;
-  lines.push('', total);
-  const clean = counts.partly + counts.unsupported + counts.invalid + counts.problems === 0;
-  return { ingresses, counts, text: lines.join('\n') + '\n', exitCode: clean ? 0 : 1 };
+  lines.push('');
+  if (counts.ingresses === 0) lines.push('no Ingress to report in the files given');
+  else lines.push(`by class: ${byCount(classes)}`);
+  const others = Object.values(otherClasses).reduce((n, c) => n + c, 0);
+  if (others) lines.push(`${others} Ingress${others === 1 ? '' : 'es'} of another class not reported: ${byCount(otherClasses)}`);
+  lines.push(total);
+  const clean = counts.ingresses > 0 && counts.partly + counts.unsupported + counts.invalid + counts.problems === 0;
+  return { ingresses, counts, classes, otherClasses, text: lines.join('\n') + '\n', exitCode: clean ? 0 : 1 };
+}
+
+/** `nginx 3, (none) 1`: most first. */
+function byCount(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
 }
 
 /** The registry's level of a finding's annotation. */

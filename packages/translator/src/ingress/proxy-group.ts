@@ -31,6 +31,8 @@ export function buildGroup(parts: GroupParts, options: IngressTranslateOptions):
   const { hostResults, appRoots, certs } = parts;
   const { gateway } = options;
   const hosts = parts.hosts.filter((h) => appRoots.has(h) || hostResults.get(h)?.claims.length);
+  // Without a usable certificate there is no HTTPS listener: a redirect there would reach a dead port.
+  const https = certs.refs.length > 0;
   const vhost = (host: string, routes: Route[]): VirtualHost => ({ name: host, domains: [host], routes });
   const httpHosts: VirtualHost[] = [];
   const httpsHosts: VirtualHost[] = [];
@@ -43,19 +45,19 @@ export function buildGroup(parts: GroupParts, options: IngressTranslateOptions):
     // app-root route is rebuilt on every translation, so it is compared by content).
     const rootKey = root ? JSON.stringify(root) : '';
     let built = result?.vhosts;
-    if (!built || built.rootKey !== rootKey || built.tls !== tls) {
+    if (!built || built.rootKey !== rootKey || built.tls !== tls || built.https !== https) {
       const list = result?.claims ?? [];
       const head = root ? [root] : [];
       const secure = [...head, ...list.flatMap((c) => c.routes)];
-      const plain = [...head, ...list.flatMap((c) => (redirectsToHttps(c, tls) ? [httpsRedirect(c.routes[c.routes.length - 1] as Route, gateway.httpsPort)] : c.routes))];
-      built = { rootKey, tls, http: vhost(host, plain), https: vhost(host, secure) };
+      const plain = [...head, ...list.flatMap((c) => (https && redirectsToHttps(c, tls) ? [httpsRedirect(c.routes[c.routes.length - 1] as Route, gateway.httpsPort)] : c.routes))];
+      built = { rootKey, tls, https, httpVhost: vhost(host, plain), httpsVhost: vhost(host, secure) };
       if (result) result.vhosts = built;
     }
-    httpHosts.push(built.http);
-    httpsHosts.push(built.https);
+    httpHosts.push(built.httpVhost);
+    httpsHosts.push(built.httpsVhost);
   }
   const listeners: HttpListener[] = [{ name: 'http', address: gateway.address, port: gateway.httpPort, virtualHosts: httpHosts }];
-  if (certs.refs.length) {
+  if (https) {
     listeners.push({ name: 'https', address: gateway.address, port: gateway.httpsPort, tls: { certificates: certs.refs }, virtualHosts: httpsHosts });
   }
   for (const p of parts.listenerSettings) {

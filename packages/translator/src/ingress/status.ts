@@ -12,8 +12,10 @@ export interface IngressOutcome {
   served: number;
   /** Why paths were left out (conflicts, canaries without a primary, bad paths). */
   notServed: string[];
-  /** References that did not resolve (Services, Secrets). */
+  /** Backends that did not resolve (Services, registry hosts). */
   unresolved: string[];
+  /** `spec.tls` entries whose Secret is missing or unusable, each naming it (added per translation). */
+  certificates?: string[];
 }
 
 /** `status.loadBalancer.ingress`: an IP as `ip`, a name as `hostname`. */
@@ -39,7 +41,8 @@ export function ingressStatus(o: IngressOutcome, publishAddress: string | undefi
     last.outcome.paths === o.paths &&
     last.outcome.served === o.served &&
     sameList(last.outcome.notServed, o.notServed) &&
-    sameList(last.outcome.unresolved, o.unresolved)
+    sameList(last.outcome.unresolved, o.unresolved) &&
+    sameList(last.outcome.certificates ?? [], o.certificates ?? [])
   ) {
     return last.status;
   }
@@ -57,9 +60,13 @@ function buildStatus(o: IngressOutcome, publishAddress: string | undefined): Obj
     const reason = o.served === 0 ? 'NotServed' : 'PartiallyServed';
     conditions.push(condition('Accepted', o.served > 0, reason, `${o.served} of ${o.paths} paths are served; ${o.notServed.join('; ')}`, gen));
   }
+  // The reason says what kind of reference failed: a backend, else a certificate Secret.
+  const certificates = o.certificates ?? [];
+  const reason = o.unresolved.length ? 'BackendNotFound' : 'InvalidCertificateRef';
+  const unresolved = [...o.unresolved, ...certificates];
   conditions.push(
-    o.unresolved.length
-      ? condition('ResolvedRefs', false, 'BackendNotFound', o.unresolved.join('; '), gen)
+    unresolved.length
+      ? condition('ResolvedRefs', false, reason, unresolved.join('; '), gen)
       : condition('ResolvedRefs', true, 'ResolvedRefs', 'all references resolved', gen),
   );
   const problems = o.parsed.annotationProblems;

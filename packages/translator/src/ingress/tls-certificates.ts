@@ -14,27 +14,42 @@ export interface IngressCertificates {
   contributors: Set<string>;
 }
 
-/** Certificates in Ingress age order. A host claimed twice with different Secrets stays with the first. */
+/** A `spec.tls` entry whose Secret cannot be used. */
+interface UnusableEntry {
+  p: ParsedIngress;
+  field: string;
+  code: 'missing-secret' | 'invalid-secret';
+  message: string;
+  hosts: string[];
+}
+
+/**
+ * Certificates in Ingress age order. A host claimed twice with different Secrets stays with the first.
+ * An entry whose Secret is missing or unusable gives no certificate: its hosts (unless another
+ * certificate covers them) are served without TLS of their own and so not redirected to https, where
+ * ingress-nginx would serve its default certificate. `problem` hears of it with the Secret named; the
+ * error also names the hosts left without a certificate.
+ */
 export function ingressCertificates(ingresses: ParsedIngress[], ctx: IngressContext, problem: (p: ParsedIngress, message: string) => void): IngressCertificates {
   const out: IngressCertificates = { refs: [], secrets: [], hosts: new Set(), contributors: new Set() };
   const owner = new Map<string, { secret: string; ingress: string }>();
+  const unusable: UnusableEntry[] = [];
   for (const p of ingresses) {
     (p.res.body.spec?.tls ?? []).forEach((tls, i) => {
       const field = `spec.tls[${i}]`;
+      const hosts = (tls.hosts ?? []).map((h) => h.toLowerCase());
       if (!tls.secretName) {
-        ctx.sink.add(p.res, `${field}.secretName`, 'missing-secret', 'a TLS entry needs secretName (Tidegate has no default certificate)');
-        problem(p, `${field} has no secretName`);
+        unusable.push({ p, field, hosts, code: 'missing-secret', message: 'a TLS entry needs secretName (Tidegate has no default certificate)' });
         return;
       }
       const r = resolveCertificateSecret(ctx.index, p.res.namespace, tls.secretName);
       if (!r.ok) {
-        ctx.sink.add(p.res, `${field}.secretName`, 'invalid-secret', r.message);
-        problem(p, r.message);
+        unusable.push({ p, field, hosts, code: 'invalid-secret', message: r.message });
         return;
       }
       const me = `${p.res.namespace}/${p.res.name}`;
       const hostnames: string[] = [];
-      for (const host of (tls.hosts ?? []).map((h) => h.toLowerCase())) {
+      for (const host of hosts) {
         const taken = owner.get(host);
         if (taken && taken.secret !== r.secret.name) {
           ctx.sink.add(p.res, `${field}.hosts`, 'conflict', `host ${host} already has a certificate (${taken.secret}) from the older Ingress ${taken.ingress}`);
@@ -58,6 +73,13 @@ export function ingressCertificates(ingresses: ParsedIngress[], ctx: IngressCont
   // Like nginx's default certificate: connections whose SNI names no host get the oldest one.
   const first = out.refs[0];
   if (first && !out.refs.some((r) => r.hostnames.length === 0)) out.refs.push({ hostnames: [], secretName: first.secretName });
+  for (const u of unusable) {
+    const bare = u.hosts.filter((h) => !hostHasTls(h, out));
+    const effect = bare.length ? ` (${bare.join(', ')}: no certificate, so no redirect to https)` : '';
+    ctx.sink.add(u.p.res, `${u.field}.secretName`, u.code, `${u.message}${effect}`);
+    // The status depends on the Ingress alone (it is kept while the Ingress is), so not on which hosts others cover.
+    problem(u.p, `${u.field}.secretName: ${u.message}`);
+  }
   return out;
 }
 

@@ -1,8 +1,10 @@
 // The Ingress translator: Ingresses of our class (with ingress-nginx / Higress annotations) → the default gateway's ProxyGroup.
 import type { SourcedObject } from '@tidegate/common';
 import { getLogger } from '@tidegate/common';
-import { validateProxyGroup, type Backend, type ProxyGroup, type Route, type Secret } from '@tidegate/ir';
+import { type Backend, type ProxyGroup, type Route, type Secret } from '@tidegate/ir';
 import {
+  checkedProxyGroup,
+  reportLeftOut,
   BackendPolicies,
   BackendPolicyKind,
   EndpointSliceKind,
@@ -66,7 +68,8 @@ export function translateIngress(objects: readonly SourcedObject[], options: Ing
 
 function translateState(state: IngressState, ctx: IngressContext): IngressTranslationResult {
   const { sink, options } = ctx;
-  const reworked = state.update(ourIngresses(ctx.index, options), ctx);
+  const { ours, otherClasses } = ourIngresses(ctx.index, options);
+  const reworked = state.update(ours, ctx);
   // Each object's errors in a fixed order: its parse and paths, its hosts (in host order), certificates, app-root.
   for (const m of state.oldestFirst('errors')) sink.errors.push(...m.errors);
   for (const host of state.hosts) {
@@ -81,12 +84,13 @@ function translateState(state: IngressState, ctx: IngressContext): IngressTransl
     (p, message) => certProblems.set(p, [...(certProblems.get(p) ?? []), message]),
   );
   const appRoots = appRootRoutes(state.oldestFirst('appRoot'), ctx);
+  if (certs.refs.length === 0) reportDeadRedirects(state.oldestFirst('forceSsl'), ctx);
 
   // A status changes with the Ingress's outcome on its hosts; its certificate problems
   // depend on nothing but itself and the environment, so they change only with it.
   for (const m of reworked) {
     const problems = certProblems.get(m.parsed);
-    const outcome = problems ? { ...m.outcome, unresolved: [...m.outcome.unresolved, ...problems] } : m.outcome;
+    const outcome = problems ? { ...m.outcome, certificates: problems } : m.outcome;
     state.setStatus(m, ingressStatus(outcome, options.publishAddress));
   }
   const proxyGroups: ProxyGroup[] = [];
@@ -118,12 +122,16 @@ function translateState(state: IngressState, ctx: IngressContext): IngressTransl
       },
       options,
     );
-    const valid = validateProxyGroup(group);
-    if (valid.ok) proxyGroups.push(group);
-    else {
-      // A translator bug, not a user mistake: keep the group out rather than hand on broken IR.
-      log.error({ group: group.name, issues: valid.issues }, 'translated ProxyGroup failed IR validation');
-      for (const issue of valid.issues) sink.add({ ref: { kind: 'ProxyGroup', name: group.name } }, issue.path, 'internal-error', issue.message);
+    // What fails the IR checks is left out, on the Ingress it came from; every other host keeps serving.
+    const checked = checkedProxyGroup(group);
+    const owner = { ref: { kind: 'ProxyGroup', name: group.name } };
+    if (checked.ok) {
+      proxyGroups.push(checked.group);
+      reportLeftOut(sink, checked.leftOut, owner);
+    } else {
+      // No part to blame (a translator bug): the group is kept out rather than handed on broken.
+      log.error({ group: group.name, issues: checked.issues }, 'translated ProxyGroup failed IR validation');
+      for (const issue of checked.issues) sink.add(owner, issue.path, 'internal-error', issue.message);
     }
   }
   return {
@@ -131,7 +139,18 @@ function translateState(state: IngressState, ctx: IngressContext): IngressTransl
     statuses: state.statuses,
     errors: sink.sorted(),
     annotationReport: state.annotationReport,
+    otherClasses,
   };
+}
+
+/** force-ssl-redirect while no certificate is usable: nothing listens on https, so the paths are served on http instead. */
+function reportDeadRedirects(ingresses: IngressMemo[], ctx: IngressContext): void {
+  for (const m of ingresses) {
+    if (m.outcome.served === 0) continue;
+    const key = settingsOf(m.parsed, redirectGroup)?.forceSslRedirectKey ?? 'force-ssl-redirect';
+    const why = `no Ingress has a usable TLS certificate, so there is no HTTPS listener (port ${ctx.options.gateway.httpsPort}) to redirect to: the paths are served on http`;
+    ctx.sink.add(m.parsed.res, `metadata.annotations[${JSON.stringify(key)}]`, 'no-https-listener', `Ingress ${m.res.namespace}/${m.res.name}: ${key}: ${why}`);
+  }
 }
 
 /** app-root: `/` on the Ingress's hosts redirects (302); the oldest Ingress wins a host. */

@@ -66,4 +66,6 @@ export interface IngressTranslationResult {
   errors: TranslationError[];
   /** One finding per prefixed annotation on an Ingress of our class, sorted by Ingress then annotation. */
   annotationReport: AnnotationFinding[];
+  /** Ingresses left alone because they name another class, counted by class (`(none)`: no class). */
+  otherClasses?: Record<string, number>;
 }

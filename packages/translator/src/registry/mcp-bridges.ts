@@ -26,13 +26,15 @@ export interface FixedRegistryService {
   port: number;
   backend: Backend;
   at: Resource<unknown>;
+  /** The registry's field in the McpBridge, e.g. `spec.registries[2]`. */
+  path: string;
 }
 
 export interface BridgeReading {
   nacos: NacosRegistrySource[];
   fixed: FixedRegistryService[];
-  /** Which McpBridge resource each Nacos source came from (for error locations). */
-  origins: Map<string, Resource<unknown>>;
+  /** Which McpBridge resource and registry field each Nacos source came from (for error locations). */
+  origins: Map<string, { at: Resource<unknown>; path: string }>;
 }
 
 /** Higress's default refresh interval: 30 s. */
@@ -56,7 +58,7 @@ export function readBridges(index: ResourceIndex, secrets: SecretReader, sink: E
         const source = nacosSource(bridge, reg, type, path, secrets, sink);
         if (source) {
           out.nacos.push(source);
-          out.origins.set(source.key, bridge);
+          out.origins.set(source.key, { at: bridge, path });
         }
         return;
       }
@@ -170,7 +172,7 @@ function staticService(bridge: Resource<unknown>, reg: RegistrySpec, path: strin
   const host = staticHost(reg.name);
   const backend: Backend = { name: host, discovery: { type: 'static', endpoints } };
   applyProtocol(backend, reg, undefined);
-  return { host, registryKey: `${bridge.namespace}/${bridge.name}/${reg.name}`, port: servicePort, backend, at: bridge };
+  return { host, registryKey: `${bridge.namespace}/${bridge.name}/${reg.name}`, port: servicePort, backend, at: bridge, path };
 }
 
 /** `domain: "api.example.com"` → a DNS backend Envoy resolves itself. */
@@ -185,7 +187,7 @@ function dnsService(bridge: Resource<unknown>, reg: RegistrySpec, path: string, 
   const host = dnsHost(reg.name);
   const backend: Backend = { name: host, discovery: { type: 'dns', mode: 'strict', hostname: names[0]!, port: servicePort } };
   applyProtocol(backend, reg, names[0]);
-  return { host, registryKey: `${bridge.namespace}/${bridge.name}/${reg.name}`, port: servicePort, backend, at: bridge };
+  return { host, registryKey: `${bridge.namespace}/${bridge.name}/${reg.name}`, port: servicePort, backend, at: bridge, path };
 }
 
 /** GRPC(S) speaks HTTP/2; HTTPS and GRPCS add TLS with `sni` (DNS registries default to the domain). */

@@ -87,6 +87,29 @@ describe('catalog resolution', () => {
     expect(catalog.resolve('nope.DEFAULT-GROUP.public.nacos').ok).toBe(false);
   });
 
+  it('a host conflict names the registry field that lost the host, not just the McpBridge', () => {
+    const later: KubeObject = {
+      ...bridge,
+      metadata: { name: 'later', namespace: 'zz-other' },
+      spec: {
+        registries: [
+          { name: 'legacy', type: 'static', domain: '10.0.0.9', port: 80 },
+          { name: 'other-nacos', type: 'nacos', domain: '127.0.0.1', port: 8848 },
+        ],
+      },
+    };
+    const laterService: KubeObject = {
+      ...service,
+      metadata: { name: 'other-nacos.orders', namespace: 'zz-other' },
+      spec: { ...(service.spec as object), bridge: 'later', registry: 'other-nacos' },
+    };
+    const conflicts = translateRegistries([bridge, service, later, laterService].map((object) => ({ object }))).errors.filter((e) => e.code === 'host-conflict');
+    expect(conflicts.map((e) => [e.object.name, e.path])).toEqual([
+      ['later', 'spec.registries[0]'],
+      ['later', 'spec.registries[1]'],
+    ]);
+  });
+
   it('knows the valid McpBridges by name, whatever their namespace', () => {
     const catalog = catalogOf(bridge, service);
     expect(catalog.hasBridge('default')).toBe(true);

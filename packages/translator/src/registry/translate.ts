@@ -42,17 +42,18 @@ export function translateRegistries(objects: readonly SourcedObject[]): Registry
   const catalog = new RegistryCatalog();
   for (const bridge of index.list(McpBridgeKind)) catalog.addBridge(bridge.name);
   const conflicts = new Map<string, number>();
-  const conflict = (registryKey: string, host: string, at: Parameters<ErrorSink['add']>[0]) => {
+  // `path`: the registry (or discovered service) that lost the host.
+  const conflict = (registryKey: string, host: string, at: Parameters<ErrorSink['add']>[0], path: string) => {
     const n = (conflicts.get(registryKey) ?? 0) + 1;
     conflicts.set(registryKey, n);
     if (n <= MAX_CONFLICTS_REPORTED) {
-      sink.add(at, '', 'host-conflict', `registry ${registryKey}: host ${host} is already provided by ${catalog.get(host)?.registryKey}; the first one wins`);
+      sink.add(at, path, 'host-conflict', `registry ${registryKey}: host ${host} is already provided by ${catalog.get(host)?.registryKey}; the first one wins`);
     }
   };
 
   for (const fixed of reading.fixed) {
     if (!catalog.add({ kind: 'fixed', host: fixed.host, registryKey: fixed.registryKey, port: fixed.port, backend: fixed.backend })) {
-      conflict(fixed.registryKey, fixed.host, fixed.at);
+      conflict(fixed.registryKey, fixed.host, fixed.at, fixed.path);
     }
   }
 
@@ -64,14 +65,15 @@ export function translateRegistries(objects: readonly SourcedObject[]): Registry
     if (isDubboConsumer(spec.nacos.service)) continue;
     const host = nacosHost(spec.nacos.service, spec.nacos.group, source.hostNamespace);
     if (!catalog.add({ kind: 'nacos', host, registryKey: source.key, instances: spec.instances })) {
-      conflict(source.key, host, reading.origins.get(source.key) ?? svc);
+      const origin = reading.origins.get(source.key);
+      conflict(source.key, host, origin?.at ?? svc, origin?.path ?? 'spec.nacos.service');
     }
   }
   for (const [registryKey, n] of conflicts) {
     if (n > MAX_CONFLICTS_REPORTED) {
       const source = sources.get(registryKey);
-      const at = source ? reading.origins.get(registryKey) : undefined;
-      if (at) sink.add(at, '', 'host-conflict', `registry ${registryKey}: ${n - MAX_CONFLICTS_REPORTED} more host conflicts not listed`);
+      const origin = source ? reading.origins.get(registryKey) : undefined;
+      if (origin) sink.add(origin.at, origin.path, 'host-conflict', `registry ${registryKey}: ${n - MAX_CONFLICTS_REPORTED} more host conflicts not listed`);
     }
   }
   return { catalog, nacosSources: reading.nacos, errors: sink.sorted() };

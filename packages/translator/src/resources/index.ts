@@ -16,3 +16,5 @@ export * from './endpoint-slice';
 export * from './backend-policy-schema';
 export * from './backend-policies';
 export * from './service-backends';
+export * from './route-origin';
+export * from './checked-group';

@@ -2,7 +2,7 @@
 import { compareStrings, upperBound, type KubeObject, type SourceRef, type SourcedObject } from '@tidegate/common';
 import type { KindSchema } from './kind-schema';
 import type { ErrorSink, ObjectRef } from './translation-error';
-import { fieldIssues } from './zod-issues';
+import { fieldIssues, type FieldIssue } from './zod-issues';
 
 /** One object of a known kind whose body passed its schema. */
 export interface Resource<T> {
@@ -42,6 +42,20 @@ function parseBody(def: KindSchema<unknown>, object: KubeObject): ParseResult {
   if (!byKind) parsedBodies.set(object, (byKind = new Map()));
   byKind.set(def, parsed);
   return parsed;
+}
+
+/**
+ * The problems `ResourceIndex` would report for `object` as a `def` (unsupported apiVersion,
+ * schema issues), empty when it is valid. Shares the index's per-object cache, so a
+ * provider checking an object first costs the translator nothing.
+ */
+export function kindIssues(def: KindSchema<unknown>, object: KubeObject): FieldIssue[] {
+  const { group, version } = keysOf(object);
+  if (!def.versions.includes(version)) {
+    return [{ path: 'apiVersion', code: 'unsupported-version', message: `${object.apiVersion} is not supported; use ${def.versions.map((v) => (group ? `${group}/${v}` : v)).join(' or ')}` }];
+  }
+  const parsed = parseBody(def, object);
+  return parsed.success ? [] : fieldIssues(parsed.error.issues);
 }
 
 /**
@@ -184,7 +198,6 @@ export class ResourceIndex {
         return;
       }
     }
-    const { group, version } = keys;
     const name = object.metadata?.name;
     const namespace = def.clusterScoped ? '' : (object.metadata?.namespace ?? 'default');
     const ref: ObjectRef = def.clusterScoped ? { kind: object.kind, name } : { kind: object.kind, namespace, name };
@@ -200,15 +213,10 @@ export class ResourceIndex {
       sink.add(at, '', 'duplicate-object', `${object.kind} ${namespace ? `${namespace}/` : ''}${name} is defined more than once; the first definition wins`);
       return;
     }
-    if (!def.versions.includes(version)) {
+    const issues = kindIssues(def, object);
+    if (issues.length > 0) {
       invalid.add(key);
-      sink.add(at, 'apiVersion', 'unsupported-version', `${object.apiVersion} is not supported; use ${def.versions.map((v) => (group ? `${group}/${v}` : v)).join(' or ')}`);
-      return;
-    }
-    const parsed = parseBody(def, object);
-    if (!parsed.success) {
-      invalid.add(key);
-      for (const issue of fieldIssues(parsed.error.issues)) sink.add(at, issue.path, issue.code, issue.message);
+      for (const issue of issues) sink.add(at, issue.path, issue.code, issue.message);
       return;
     }
     valid.set(key, validResource(sourced, def) as Resource<unknown>); // passes: checked just above

@@ -1,6 +1,7 @@
 // Turns translated resources into a static Envoy bootstrap, so `envoy --mode validate` can judge
 // exactly what would be served over xDS.
 import { messageType, socketAddress } from '@tidegate/envoy-api';
+import { TIDEGATE_RUNTIME } from '@tidegate/envoy-runner';
 import type { EnvoyResources } from '../resources';
 import { toProtoJson } from './proto-json';
 
@@ -14,7 +15,8 @@ const API_LISTENER_PORT_BASE = 40000;
  * inline `route_config` (with RDS's `validate_clusters: false`), scoped RDS an inline list of
  * scopes with their route configurations, EDS clusters become STATIC with their ClusterLoadAssignment, SDS
  * references name `static_resources.secrets`. Proxyless API listeners are re-hosted as
- * ordinary listeners on loopback so their HCM and routes are still checked.
+ * ordinary listeners on loopback so their HCM and routes are still checked. The runtime layer
+ * is the one every Tidegate bootstrap has (its regex program-size limit among others).
  */
 export function staticBootstrap(res: EnvoyResources): unknown {
   const routes = new Map((res.routeConfigurations as Obj[]).map((rc) => [rc.name as string, rc]));
@@ -62,5 +64,6 @@ export function staticBootstrap(res: EnvoyResources): unknown {
       secrets: res.secrets,
     },
   };
-  return toProtoJson(messageType('envoy.config.bootstrap.v3.Bootstrap'), bootstrap);
+  const json = toProtoJson(messageType('envoy.config.bootstrap.v3.Bootstrap'), bootstrap) as Obj;
+  return { ...json, layered_runtime: { layers: [{ name: 'tidegate-defaults', static_layer: { ...TIDEGATE_RUNTIME } }] } };
 }

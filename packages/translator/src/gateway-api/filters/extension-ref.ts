@@ -1,9 +1,9 @@
 // ExtensionRef to Tidegate's HTTPRouteFilter: direct responses, regex rewrites, CORS, gRPC-JSON transcoding.
+import { headerSafeProblem, regexProblem } from '@tidegate/ir';
 import { z } from 'zod';
 import { TIDEGATE_GROUP } from '../constants';
 import { resolveGrpcJsonTranscoder } from '../grpc-json-transcoder';
 import { HTTPRouteFilterKind } from '../http-route-filter';
-import { regexProblem } from '../regex';
 import { defineFilter } from './filter';
 
 export const extensionRef = defineFilter({
@@ -39,6 +39,8 @@ export const extensionRef = defineFilter({
       if (draft.rewrite) return fctx.invalid('regexRewrite conflicts with another path rewrite in this rule', field, 'IncompatibleFilters');
       const bad = regexProblem(spec.regexRewrite.pattern);
       if (bad) return fctx.invalid(`HTTPRouteFilter ${ns}/${ref.name}: regexRewrite.pattern: ${bad}`, field);
+      const badSubstitution = headerSafeProblem(spec.regexRewrite.substitution);
+      if (badSubstitution) return fctx.invalid(`HTTPRouteFilter ${ns}/${ref.name}: regexRewrite.substitution: ${badSubstitution}`, field);
       draft.rewrite = { type: 'regex', pattern: spec.regexRewrite.pattern, substitution: spec.regexRewrite.substitution };
     }
     if (spec.cors) {

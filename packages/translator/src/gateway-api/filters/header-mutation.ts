@@ -1,6 +1,7 @@
 // The header modifier config RequestHeaderModifier and ResponseHeaderModifier share.
 import { z } from 'zod';
-import type { HeaderMutation } from '@tidegate/ir';
+import { addedHeaderNameProblem, headerValueProblem, mutableHeaderNameProblem, type HeaderMutation } from '@tidegate/ir';
+import { envoyRule } from '../common-schema';
 
 export const headerNameSchema = z
   .string()
@@ -8,12 +9,14 @@ export const headerNameSchema = z
   .max(256)
   .regex(/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/, 'must be an HTTP header name');
 
-const header = z.strictObject({ name: headerNameSchema, value: z.string().max(4096) });
+/** A header Envoy may change (not `host` nor a pseudo-header). */
+const mutableNameSchema = headerNameSchema.superRefine(envoyRule(mutableHeaderNameProblem));
+const header = z.strictObject({ name: headerNameSchema.superRefine(envoyRule(addedHeaderNameProblem)), value: z.string().max(4096).superRefine(envoyRule(headerValueProblem)) });
 
 export const headerModifierSchema = z.strictObject({
   set: z.array(header).max(16).optional(),
   add: z.array(header).max(16).optional(),
-  remove: z.array(headerNameSchema).max(16).optional(),
+  remove: z.array(mutableNameSchema).max(16).optional(),
 });
 
 /** IR mutation with only the parts that are set. */

@@ -1,4 +1,4 @@
-// A regex that ignores ASCII letter case written without inline flags (`(?i)`), which the IR's checks reject.
+// A regex that ignores ASCII letter case without `(?i)`: Envoy reads regexes as Latin-1, where `(?i)` would also fold bytes of UTF-8 characters.
 
 const LETTER = /^[A-Za-z]$/;
 const swap = (c: string): string => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase());

@@ -1,5 +1,5 @@
 // CORS: enable-cors and its settings, with ingress-nginx's defaults, as a route CORS policy.
-import type { CorsPolicy } from '@tidegate/ir';
+import { headerNameProblem, type CorsPolicy } from '@tidegate/ir';
 import { annotation, type AnnotationGroup } from './annotation';
 import { bool, integer, list, read, type Parsed } from './values';
 
@@ -26,8 +26,11 @@ function origins(text: string): Parsed<string[]> {
   return { ok: true, value: items.flatMap((o) => (o === '*' || o.includes('://') || o.startsWith('*.') ? [o] : [`http://${o}`, `https://${o}`])) };
 }
 
+// The names end up in a response header value: Envoy's header rule applies.
 const names = (text: string): Parsed<string[]> => {
   const items = list(text);
+  const bad = items.map((n) => headerNameProblem(n) && `${JSON.stringify(n)} ${headerNameProblem(n)}`).find(Boolean);
+  if (bad) return { ok: false, message: bad };
   return items.length ? { ok: true, value: items } : { ok: false, message: 'must not be empty' };
 };
 

@@ -1,15 +1,19 @@
-// Fallback: default-backend (when the Ingress's Service has no ready endpoints) and custom-http-errors.
+// Fallback: default-backend (when the Ingress's Service has no ready endpoints or does not exist) and custom-http-errors.
 import type { Backend } from '@tidegate/ir';
 import { annotation, type AnnotationGroup } from './annotation';
 import { read, serviceRef, statusCodes } from './values';
 
 export interface FallbackSettings {
-  /** Serves when the Ingress's own Service has no ready endpoint, and renders custom errors. */
+  /** Serves when the Ingress's own Service has no ready endpoint or does not exist, and renders custom errors. */
   defaultBackend?: Backend;
   errorCodes?: number[];
 }
 
-const DEFAULT_BACKEND = annotation('default-backend', 'supported', '`service[:port]` in the Ingress\'s namespace: paths whose Service has no ready endpoint forward to it instead (decided at translation, as ingress-nginx does)');
+const DEFAULT_BACKEND = annotation(
+  'default-backend',
+  'supported',
+  '`service[:port]` in the Ingress\'s namespace: paths whose Service has no ready endpoint, or does not exist (still an error), forward to it instead (decided at translation, as ingress-nginx does)',
+);
 const CUSTOM_HTTP_ERRORS = annotation('custom-http-errors', 'partly', 'upstream answers with these status codes are replaced by the default-backend\'s answer (route custom errors: Envoy internal redirect to the error backend)', {
   limits: 'the error backend receives the original path and X-Code; ingress-nginx\'s other X- headers (X-Format, X-Original-URI, X-Namespace, X-Ingress-Name, X-Service-Name, X-Service-Port, X-Request-ID) are not sent',
 });

@@ -1,5 +1,5 @@
 // Header control: Higress request/response header add/update/remove, ingress-nginx proxy-set-headers and custom-headers.
-import type { HeaderMutation } from '@tidegate/ir';
+import { addedHeaderNameProblem, headerValueProblem, mutableHeaderNameProblem, type HeaderMutation } from '@tidegate/ir';
 import { annotation, type AnnotationDef, type AnnotationGroup, type AnnotationReader, type GroupContext } from './annotation';
 import { list, objectRef, read, type Parsed } from './values';
 
@@ -14,7 +14,7 @@ const higress = (dir: 'request' | 'response', op: 'add' | 'update' | 'remove'): 
     'supported',
     op === 'remove'
       ? `${dir} headers removed (comma-separated names)`
-      : `${dir} headers ${op === 'add' ? 'appended' : 'replaced'}: one "name value" per line (values may be quoted)`,
+      : `${dir} headers ${op === 'add' ? 'appended' : 'replaced'}: one "name value" per line (names and values may be quoted, "..." or '...': Higress strips the quotes)`,
     { higressOnly: true },
   );
 
@@ -35,23 +35,35 @@ const CONNECTION_PROXY_HEADER = annotation('connection-proxy-header', 'unsupport
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Why a header cannot be set or removed: not an HTTP token, or refused by Envoy (`host`, pseudo-headers). */
+const nameProblem = (name: string): string | undefined => (HEADER_NAME.test(name) ? mutableHeaderNameProblem(name) : 'is not a header name');
+
+/** Higress drops one pair of enclosing double or single quotes from a header name and from its value. */
+function unquote(text: string): string {
+  const q = text[0];
+  return text.length >= 2 && (q === '"' || q === "'") && text.endsWith(q) ? text.slice(1, -1) : text;
+}
+
 function headerLines(text: string): Parsed<Array<{ name: string; value: string }>> {
   const out: Array<{ name: string; value: string }> = [];
   for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    // Like Higress: the name ends at the first whitespace, then each part loses its quotes.
     const m = /^(\S+)\s+(.*)$/.exec(line);
-    if (!m || !HEADER_NAME.test(m[1] as string)) return { ok: false, message: `"${line}" is not "name value"` };
-    let value = (m[2] as string).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    out.push({ name: (m[1] as string).toLowerCase(), value });
+    const name = m ? unquote(m[1] as string) : '';
+    if (!m || !HEADER_NAME.test(name)) return { ok: false, message: `"${line}" is not "name value"` };
+    const value = unquote((m[2] as string).trim());
+    const problem = nameProblem(name) ?? addedHeaderNameProblem(name) ?? headerValueProblem(value);
+    if (problem) return { ok: false, message: `"${line}": ${problem}` };
+    out.push({ name: name.toLowerCase(), value });
   }
   return out.length ? { ok: true, value: out } : { ok: false, message: 'must have at least one "name value" line' };
 }
 
 function headerNames(text: string): Parsed<string[]> {
   const names = list(text);
-  const wrong = names.filter((n) => !HEADER_NAME.test(n));
+  const wrong = names.filter((n) => nameProblem(n));
   if (names.length === 0) return { ok: false, message: 'must name at least one header' };
-  if (wrong.length) return { ok: false, message: `${wrong.join(', ')} not a header name` };
+  if (wrong.length) return { ok: false, message: wrong.map((n) => `${n} ${nameProblem(n)}`).join('; ') };
   return { ok: true, value: names.map((n) => n.toLowerCase()) };
 }
 
@@ -68,10 +80,10 @@ function configMapHeaders(a: AnnotationReader, def: AnnotationDef, ctx: GroupCon
   const out: Array<{ name: string; value: string }> = [];
   const skipped: string[] = [];
   for (const [name, value] of Object.entries(data.data).sort(([x], [y]) => (x < y ? -1 : 1))) {
-    if (!HEADER_NAME.test(name) || value.includes('$')) skipped.push(name);
+    if (nameProblem(name) || headerValueProblem(value) || value.includes('$')) skipped.push(name);
     else out.push({ name: name.toLowerCase(), value });
   }
-  if (skipped.length) ctx.remark(found.key, `left out (nginx variables or bad names): ${skipped.join(', ')}`, true);
+  if (skipped.length) ctx.remark(found.key, `left out (nginx variables, or names or values Envoy refuses): ${skipped.join(', ')}`, true);
   return out;
 }
 
@@ -88,7 +100,9 @@ export const headersGroup: AnnotationGroup<HeaderSettings> = {
   annotations: [REQ_ADD, REQ_UPDATE, REQ_REMOVE, RES_ADD, RES_UPDATE, RES_REMOVE, PROXY_SET_HEADERS, CUSTOM_HEADERS, X_FORWARDED_PREFIX, CONNECTION_PROXY_HEADER],
   parse(a, ctx) {
     const requestSet = [...(configMapHeaders(a, PROXY_SET_HEADERS, ctx) ?? []), ...(read(a, REQ_UPDATE, ctx, headerLines) ?? [])];
-    const prefix = read(a, X_FORWARDED_PREFIX, ctx, (t) => (t.trim() && !t.includes('$') ? { ok: true, value: t.trim() } : { ok: false, message: 'must be a path (nginx variables are not supported)' }));
+    const prefix = read(a, X_FORWARDED_PREFIX, ctx, (t) =>
+      !t.trim() || t.includes('$') ? { ok: false, message: 'must be a path (nginx variables are not supported)' } : headerValueProblem(t.trim()) ? { ok: false, message: headerValueProblem(t.trim()) as string } : { ok: true, value: t.trim() },
+    );
     if (prefix) requestSet.push({ name: 'x-forwarded-prefix', value: prefix });
     const responseSet = [...(configMapHeaders(a, CUSTOM_HEADERS, ctx) ?? []), ...(read(a, RES_UPDATE, ctx, headerLines) ?? [])];
     const s: HeaderSettings = {};

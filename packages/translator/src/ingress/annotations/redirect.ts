@@ -8,6 +8,8 @@ export interface RedirectSettings {
   sslRedirect?: boolean;
   /** Redirect to https even when the host has no TLS. */
   forceSslRedirect?: boolean;
+  /** The annotation key force-ssl-redirect was read from (errors name it). */
+  forceSslRedirectKey?: string;
   /** Every path of the Ingress answers with this redirect. */
   redirect?: Omit<RedirectAction, 'kind'>;
   /** `/` redirects here (302). */
@@ -17,8 +19,12 @@ export interface RedirectSettings {
 type Code = RedirectAction['statusCode'];
 const CODES: readonly number[] = [301, 302, 303, 307, 308];
 
-const SSL_REDIRECT = annotation('ssl-redirect', 'supported', 'on the HTTP listener, paths of hosts with TLS answer 308 to https on the HTTPS port (default true for TLS hosts); "false" serves them over HTTP');
-const FORCE_SSL_REDIRECT = annotation('force-ssl-redirect', 'supported', 'the 308 redirect to https also for hosts without TLS');
+const SSL_REDIRECT = annotation('ssl-redirect', 'supported', 'on the HTTP listener, paths of hosts with TLS answer 308 to https on the HTTPS port (default true for TLS hosts); "false" serves them over HTTP', {
+  limits: 'a host whose spec.tls Secret is missing is served on http, not redirected (ingress-nginx redirects it to its default certificate; Tidegate has none)',
+});
+const FORCE_SSL_REDIRECT = annotation('force-ssl-redirect', 'supported', 'the 308 redirect to https also for hosts without TLS', {
+  limits: 'only while some Ingress has a usable certificate: otherwise there is no HTTPS listener, so the paths are served on http and an error says why',
+});
 const PERMANENT = annotation('permanent-redirect', 'partly', 'the paths answer a redirect to this URL (301 by default)', {
   limits: 'when the URL has no query string, the request\'s query string is kept (nginx `return` drops it); the IR has no strip-query',
 });
@@ -64,7 +70,10 @@ export const redirectGroup: AnnotationGroup<RedirectSettings> = {
     const ssl = read(a, SSL_REDIRECT, ctx, bool);
     if (ssl !== undefined) s.sslRedirect = ssl;
     const force = read(a, FORCE_SSL_REDIRECT, ctx, bool);
-    if (force !== undefined) s.forceSslRedirect = force;
+    if (force !== undefined) {
+      s.forceSslRedirect = force;
+      s.forceSslRedirectKey = a.get(FORCE_SSL_REDIRECT)?.key;
+    }
     const permanent = read(a, PERMANENT, ctx, redirectUrl);
     const permanentCode = read(a, PERMANENT_CODE, ctx, code) ?? 301;
     const temporal = read(a, TEMPORAL, ctx, redirectUrl);

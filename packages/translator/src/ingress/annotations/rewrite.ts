@@ -1,5 +1,5 @@
-// Rewrites and matching: rewrite-target (with captures), regex paths, Higress path rewrites and extra match conditions.
-import type { HeaderMatch, PathRewrite, QueryMatch } from '@tidegate/ir';
+// Rewrites and matching: rewrite-target (with captures), regex paths, Higress path rewrites and extra match conditions (methods, headers, pseudo-headers, query parameters).
+import { escapeRegex, headerSafeProblem, stringMatchProblem, type HeaderMatch, type PathRewrite, type QueryMatch } from '@tidegate/ir';
 import { annotation, type AnnotationDef, type AnnotationGroup, type AnnotationReader, type GroupContext } from './annotation';
 import { caseless } from './caseless';
 import { bool, read, regexProblem } from './values';
@@ -30,6 +30,17 @@ const HEADER_MATCHES: Array<[AnnotationDef, HeaderMatch['type']]> = (['exact', '
   annotation(`${t}-match-header-`, 'supported', `routes also require the named header to ${t === 'exact' ? 'equal' : t === 'prefix' ? 'start with' : 'match (RE2)'} the value`, { higressOnly: true, family: true }),
   t,
 ]);
+/** HTTP/2 request pseudo-headers Envoy can match a route on (it gives HTTP/1 requests them too). */
+const PSEUDO_HEADERS = new Set(['authority', 'method', 'path', 'scheme']);
+const PSEUDO_HEADER_MATCHES: Array<[AnnotationDef, HeaderMatch['type']]> = (['exact', 'prefix', 'regex'] as const).map((t) => [
+  annotation(
+    `${t}-match-pseudo-header-`,
+    'supported',
+    `routes also require the pseudo-header (\`authority\`, \`method\`, \`path\` with its query string, \`scheme\`) to ${t === 'exact' ? 'equal' : t === 'prefix' ? 'start with' : 'match (RE2)'} the value: an Envoy header match on \`:<name>\`, as in Higress`,
+    { higressOnly: true, family: true },
+  ),
+  t,
+]);
 const QUERY_MATCHES: Array<[AnnotationDef, QueryMatch['type']]> = (['exact', 'prefix', 'regex'] as const).map((t) => [
   annotation(`${t}-match-query-`, 'supported', `routes also require the named query parameter to ${t === 'exact' ? 'equal' : t === 'prefix' ? 'start with' : 'match (RE2)'} the value`, { higressOnly: true, family: true }),
   t,
@@ -39,17 +50,31 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPT
 
 export const rewriteGroup: AnnotationGroup<RewriteSettings> = {
   id: 'rewrite',
-  annotations: [REWRITE_TARGET, USE_REGEX, FULL_PATH_REGEX, REWRITE_PATH, UPSTREAM_VHOST, IGNORE_PATH_CASE, MATCH_METHOD, ...HEADER_MATCHES.map(([d]) => d), ...QUERY_MATCHES.map(([d]) => d)],
+  annotations: [
+    REWRITE_TARGET,
+    USE_REGEX,
+    FULL_PATH_REGEX,
+    REWRITE_PATH,
+    UPSTREAM_VHOST,
+    IGNORE_PATH_CASE,
+    MATCH_METHOD,
+    ...HEADER_MATCHES.map(([d]) => d),
+    ...PSEUDO_HEADER_MATCHES.map(([d]) => d),
+    ...QUERY_MATCHES.map(([d]) => d),
+  ],
   parse(a, ctx) {
     const s: RewriteSettings = { headers: [], queryParams: [] };
     const target = a.get(REWRITE_TARGET);
-    const path = read(a, REWRITE_PATH, ctx, (t) => (t.startsWith('/') ? { ok: true, value: t } : { ok: false, message: 'must start with "/"' }));
+    // Envoy refuses rewrite targets with NUL, CR or LF (its header-safe rule).
+    const path = read(a, REWRITE_PATH, ctx, (t) => (!t.startsWith('/') ? { ok: false, message: 'must start with "/"' } : headerSafeProblem(t) ? { ok: false, message: headerSafeProblem(t) as string } : { ok: true, value: t }));
     if (path !== undefined) {
       s.rewritePath = path;
       if (target) ctx.remark(target.key, 'ignored: higress.io/rewrite-path takes precedence');
     } else if (target) {
+      const bad = headerSafeProblem(target.value);
       // nginx numbers captures `$1`; RE2 substitutions use `\1`.
-      s.rewriteTarget = target.value.replace(/\$(\d)/g, '\\$1');
+      if (bad) ctx.invalid(target.key, bad);
+      else s.rewriteTarget = target.value.replace(/\$(\d)/g, '\\$1');
     }
     const useRegex = read(a, USE_REGEX, ctx, bool);
     if (useRegex !== undefined) s.useRegex = useRegex;
@@ -70,6 +95,13 @@ export const rewriteGroup: AnnotationGroup<RewriteSettings> = {
     for (const [def, type] of HEADER_MATCHES) {
       for (const m of matchFamily(a, def, type, ctx)) s.headers.push({ name: m.name.toLowerCase(), type, value: m.value });
     }
+    for (const [def, type] of PSEUDO_HEADER_MATCHES) {
+      for (const m of matchFamily(a, def, type, ctx)) {
+        const name = m.name.toLowerCase();
+        if (PSEUDO_HEADERS.has(name)) s.headers.push({ name: `:${name}`, type, value: m.value });
+        else ctx.invalid(m.key, `"${m.name}" is not a request pseudo-header Envoy matches (${[...PSEUDO_HEADERS].join(', ')})`);
+      }
+    }
     for (const [def, type] of QUERY_MATCHES) {
       for (const m of matchFamily(a, def, type, ctx)) s.queryParams.push({ name: m.name, type, value: m.value });
     }
@@ -82,16 +114,16 @@ export const rewriteGroup: AnnotationGroup<RewriteSettings> = {
   },
 };
 
-function matchFamily(a: AnnotationReader, def: AnnotationDef, type: string, ctx: GroupContext): Array<{ name: string; value: string }> {
-  const out: Array<{ name: string; value: string }> = [];
+function matchFamily(a: AnnotationReader, def: AnnotationDef, type: string, ctx: GroupContext): Array<{ name: string; value: string; key: string }> {
+  const out: Array<{ name: string; value: string; key: string }> = [];
   for (const m of a.family(def)) {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(m.suffix)) {
       ctx.invalid(m.key, `"${m.suffix}" is not a valid name`);
       continue;
     }
-    const problem = type === 'regex' ? regexProblem(m.value) : undefined;
+    const problem = type === 'regex' ? regexProblem(m.value) : stringMatchProblem(type as 'exact' | 'prefix', m.value);
     if (problem) ctx.invalid(m.key, problem);
-    else out.push({ name: m.suffix, value: m.value });
+    else out.push({ name: m.suffix, value: m.value, key: m.key });
   }
   return out;
 }
@@ -113,7 +145,3 @@ function pathRewrite(s: RewriteSettings, path: string, pathType: string, isRegex
   return { type: 'regex', pattern: isRegex ? caseless(pattern) : pattern, substitution: s.rewriteTarget };
 }
 
-/** Escapes a literal for use inside a regex. */
-export function escapeRegex(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -1,5 +1,6 @@
 // Parsers for annotation values (nginx booleans, times, sizes, CIDR lists, RE2 regexes, object references).
 import { isIP } from 'node:net';
+import { regexProblem } from '@tidegate/ir';
 import type { AnnotationDef, AnnotationReader, GroupContext } from './annotation';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -98,24 +99,8 @@ export function cidrList(text: string): Parsed<string[]> {
   return ok(items);
 }
 
-/** RE2 (Envoy's engine) lacks these PCRE features; nginx accepts them. */
-const NOT_RE2: Array<[RegExp, string]> = [
-  [/\(\?<?[=!]/, 'lookaround assertions'],
-  [/\(\?>/, 'atomic groups'],
-  [/(^|[^\\])\\[1-9]/, 'backreferences'],
-  [/[*+?}]\+/, 'possessive quantifiers'],
-];
-
-/** A problem with a regular expression Envoy will run with RE2, or undefined. */
-export function regexProblem(pattern: string): string | undefined {
-  for (const [re, what] of NOT_RE2) if (re.test(pattern)) return `uses ${what}, which Envoy's RE2 engine does not support`;
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    return `is not a valid regular expression: ${(err as Error).message}`;
-  }
-  return undefined;
-}
+// nginx's PCRE features (lookarounds, backreferences) are not RE2: @tidegate/ir's one check decides.
+export { regexProblem };
 
 export function regex(text: string): Parsed<string> {
   const problem = regexProblem(text);
