@@ -22,8 +22,10 @@ const COMMON_TOTAL = 10_000;
  * primary), then canary-by-cookie (always / never), then canary-weight. A request that matches
  * none of the header or cookie rules falls through to the weighted route.
  */
-export function withCanaries(primary: Route, canaries: CanaryTarget[]): Route[] {
-  if (primary.action.kind !== 'forward' || canaries.length === 0) return [primary];
+export function withCanaries(primary: Route, attached: CanaryTarget[]): Route[] {
+  if (primary.action.kind !== 'forward' || attached.length === 0) return [primary];
+  // A canary Ingress that lists the primary's host and path twice is one canary (the first listing).
+  const canaries = attached.filter((c, i) => attached.findIndex((o) => o.name === c.name) === i);
   const primaryAction = primary.action;
   const moveHeaders = canaries.some((c) => c.headers);
   const primaryHeaders = { request: primary.requestHeaders, response: primary.responseHeaders };
