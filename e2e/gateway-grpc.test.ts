@@ -2,7 +2,7 @@
 // invalid backend shares (UNAVAILABLE), h2c backends.
 import * as grpc from '@grpc/grpc-js';
 import { grpcEcho, startGrpcEcho, type GrpcEchoServer } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, gateway, httpListener } from './support/fixtures';
+import { GATEWAY_CLASS, docs, gateway, grpcService, httpListener } from './support/fixtures';
 import { JsonGrpcClient, startJsonGrpc, type JsonGrpcServer } from './support/grpc-json';
 import { freePort, waitFor } from './support/http';
 import { startStandalone, type StandaloneHarness } from './support/standalone';
@@ -23,24 +23,6 @@ let a: JsonGrpcServer, b: JsonGrpcServer, echo: GrpcEchoServer;
 let tg: StandaloneHarness;
 let port: number;
 let client: JsonGrpcClient;
-
-/** A Service whose endpoint is a local port; `appProtocol` when given (else gRPC is inferred from the route kind). */
-function grpcService(name: string, backendPort: number, appProtocol?: string): string {
-  return `
-apiVersion: v1
-kind: Service
-metadata: { name: ${name}, namespace: default }
-spec:
-  ports: [{ name: grpc, port: 50051${appProtocol ? `, appProtocol: ${appProtocol}` : ''} }]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: ${name}-0, namespace: default, labels: { kubernetes.io/service-name: ${name} } }
-addressType: IPv4
-ports: [{ name: grpc, port: ${backendPort} }]
-endpoints: [{ addresses: ["127.0.0.1"], conditions: { ready: true } }]
-`;
-}
 
 const routes = `
 apiVersion: gateway.networking.k8s.io/v1

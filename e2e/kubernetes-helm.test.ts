@@ -61,7 +61,7 @@ it('renders with default values into objects the API server accepts (server-side
   expect(kinds.Service?.sort()).toEqual(['tidegate-controller', 'tidegate-gateway']);
   expect(kinds.GatewayClass).toEqual(['tidegate']);
   expect(kinds.IngressClass).toEqual(['tidegate']);
-  expect(kinds.CustomResourceDefinition).toEqual(expect.arrayContaining(['backendpolicies.tidegate.io', 'clienttrafficpolicies.tidegate.io', 'grpctargets.tidegate.io', 'httproutefilters.tidegate.io']));
+  expect(kinds.CustomResourceDefinition).toEqual(expect.arrayContaining(['backendpolicies.tidegate.io', 'clienttrafficpolicies.tidegate.io', 'grpctargets.tidegate.io', 'securitypolicies.tidegate.io', 'httproutefilters.tidegate.io']));
   for (const o of objects) await api.dryRunApply(o);
   // Dry run stored nothing.
   expect(await api.get('apps/v1', 'Deployment', 'tidegate-controller', NS)).toBeUndefined();

@@ -188,3 +188,33 @@ it('keeps the last valid version of a Gateway edited to protocol HTTPX and of a 
   await api.remove({ apiVersion: GW, kind: 'HTTPRoute', metadata: { name: 'typo', namespace: 'default' } });
   await api.remove({ apiVersion: GW, kind: 'Gateway', metadata: { name: 'typo-gw', namespace: 'default' } });
 });
+
+it('applies a SecurityPolicy from the API server: its CRD takes it, the JWKS Secret it names is read, a missing one fails closed, status is written', async () => {
+  const jwks = '{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"k1"}]}';
+  const policy = (secret: string) => ({
+    apiVersion: 'tidegate.io/v1alpha1',
+    kind: 'SecurityPolicy',
+    metadata: { name: 'jwt', namespace: 'default' },
+    spec: { targetRefs: [{ kind: 'HTTPRoute', name: 'secured' }], jwt: { providers: [{ name: 'idp', localJWKS: { secretRef: { name: secret, key: 'jwks.json' } } }] } },
+  });
+  const accepted = async () => ((await api.get('tidegate.io/v1alpha1', 'SecurityPolicy', 'jwt', 'default'))?.status as { conditions?: Condition[] } | undefined)?.conditions?.[0];
+  await api.apply(
+    k8s.httpRoute('secured', 'gw', 'secured.example.com', routeRules('/')),
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'jwks', namespace: 'default' }, stringData: { 'jwks.json': jwks } },
+    policy('jwks'),
+  );
+  const refused = await waitFor(async () => {
+    const r = await get(gatewayPort, 'secured.example.com');
+    return r?.status === 401 ? r : undefined;
+  }, 30_000, 'the policy to guard the route');
+  expect(String(refused.headers['www-authenticate'])).toMatch(/^Bearer /);
+  await waitFor(async () => (await accepted())?.status === 'True', 30_000, 'SecurityPolicy status Accepted');
+
+  await api.apply(policy('no-such-secret'));
+  const invalid = await waitFor(async () => {
+    const c = await accepted();
+    return c?.reason === 'Invalid' ? c : undefined;
+  }, 30_000, 'SecurityPolicy status Invalid');
+  expect(invalid).toMatchObject({ status: 'False', message: expect.stringContaining('spec.jwt.providers[0].localJWKS.secretRef') });
+  expect((await get(gatewayPort, 'secured.example.com'))?.status).toBe(401);
+});

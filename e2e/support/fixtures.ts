@@ -115,3 +115,21 @@ spec:
     - matches: [{ path: { type: PathPrefix, value: ${prefix} } }]
       backendRefs: [{ name: svc, port: 80 }]${extra}
 `;
+
+/** A Service whose endpoint is a local port; `appProtocol` when given (else gRPC is inferred from the route kind). */
+export function grpcService(name: string, backendPort: number, appProtocol?: string): string {
+  return `
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: default }
+spec:
+  ports: [{ name: grpc, port: 50051${appProtocol ? `, appProtocol: ${appProtocol}` : ''} }]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: ${name}-0, namespace: default, labels: { kubernetes.io/service-name: ${name} } }
+addressType: IPv4
+ports: [{ name: grpc, port: ${backendPort} }]
+endpoints: [{ addresses: ["127.0.0.1"], conditions: { ready: true } }]
+`;
+}

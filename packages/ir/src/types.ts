@@ -142,6 +142,8 @@ export interface Route {
   rateLimit?: RateLimit;
   basicAuth?: BasicAuth;
   externalAuth?: ExternalAuth;
+  /** JWT authentication (Envoy's jwt_authn): a valid token from one of the providers, or 401. */
+  jwt?: JwtAuthn;
   /** Answer these upstream status codes from another backend (ingress-nginx `custom-http-errors`). */
   customErrors?: CustomErrors;
   /** Serve the backends' gRPC methods to HTTP/JSON clients too (forward actions only). */
@@ -184,6 +186,34 @@ export interface ExternalAuth {
   /** Request headers sent to the auth service (besides the defaults Envoy sends). */
   allowedRequestHeaders?: string[];
 }
+
+/** JWT authentication on a route: any one of `providers` may vouch for the token. */
+export interface JwtAuthn {
+  providers: JwtProvider[];
+  /** A request without a token passes; a token that fails verification is still refused (401). */
+  optional?: boolean;
+  /** Top-level claims the verified token must carry with exactly these string values (403 otherwise); not with `optional`. */
+  requiredClaims?: Array<{ claim: string; value: string }>;
+}
+
+export interface JwtProvider {
+  /** Unique within the proxy group (two routes naming the same provider share it). */
+  name: string;
+  /** The `iss` the token must carry; absent: any. */
+  issuer?: string;
+  /** One of these must be in the token's `aud`; absent: any. */
+  audiences?: string[];
+  jwks: JwtJwks;
+  /** Where the token is looked for; all absent: `Authorization: Bearer <token>`. */
+  fromHeaders?: Array<{ name: string; prefix?: string }>;
+  fromParams?: string[];
+  fromCookies?: string[];
+  /** Claims copied onto the upstream request as headers. */
+  claimToHeaders?: Array<{ claim: string; header: string }>;
+}
+
+/** The keys: fetched from `uri` through `backend` (cached `cacheDurationMs`), or given inline as JWKS JSON. */
+export type JwtJwks = { kind: 'remote'; uri: string; backend: string; cacheDurationMs?: number } | { kind: 'local'; json: string };
 
 export interface CustomErrors {
   statusCodes: number[];

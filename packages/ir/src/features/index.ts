@@ -5,10 +5,11 @@ import { customErrorsCheck } from './custom-errors';
 import { externalAuthCheck } from './external-auth';
 import { grpcJsonTranscoderCheck } from './grpc-json-transcoder';
 import { ipAccessCheck } from './ip-access';
+import { jwtAuthnCheck, jwksProblem } from './jwt-authn';
 import { rateLimitCheck } from './rate-limit';
 import { sessionPersistenceCheck } from './session-persistence';
 
-export { bodyLimitCheck, customErrorsCheck, externalAuthCheck, grpcJsonTranscoderCheck, ipAccessCheck, rateLimitCheck, sessionPersistenceCheck };
+export { bodyLimitCheck, customErrorsCheck, externalAuthCheck, grpcJsonTranscoderCheck, ipAccessCheck, jwksProblem, jwtAuthnCheck, rateLimitCheck, sessionPersistenceCheck };
 
 /** The checks `validateProxyGroup` runs on every HTTP listener and route (each Envoy feature names its own). */
 export const IR_FEATURE_CHECKS: readonly IrFeatureCheck[] = [
@@ -16,6 +17,7 @@ export const IR_FEATURE_CHECKS: readonly IrFeatureCheck[] = [
   bodyLimitCheck,
   ipAccessCheck,
   rateLimitCheck,
+  jwtAuthnCheck,
   externalAuthCheck,
   customErrorsCheck,
   grpcJsonTranscoderCheck,

@@ -89,6 +89,7 @@ const PLURALS: Record<string, string> = {
   GatewayClass: 'gatewayclasses',
   BackendTLSPolicy: 'backendtlspolicies',
   ClientTrafficPolicy: 'clienttrafficpolicies',
+  SecurityPolicy: 'securitypolicies',
   BackendPolicy: 'backendpolicies',
   EndpointSlice: 'endpointslices',
   Endpoints: 'endpoints',

@@ -30,6 +30,13 @@ describe('Secrets', () => {
     expect(configMaps).toEqual([]);
   });
 
+  it('finds the JWKS a SecurityPolicy provider reads from a Secret or a ConfigMap', () => {
+    const jwks = (localJWKS: unknown) => obj('SecurityPolicy', 'api', { spec: { jwt: { providers: [{ name: 'idp', localJWKS }] } } });
+    const { secrets, configMaps } = found([jwks({ secretRef: { name: 'keys', key: 'jwks.json' } }), jwks({ configMapRef: { name: 'public-keys', key: 'jwks.json' } })]);
+    expect(secrets).toEqual(['api/keys']);
+    expect(configMaps).toEqual(['api/public-keys']);
+  });
+
   it('ignores references to other kinds, backend and parent refs, and Secrets themselves', () => {
     const { secrets } = found([
       obj('HTTPRoute', 'app', { spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'svc', port: 80 }] }] } }),

@@ -82,7 +82,7 @@ class Walker {
 
 /**
  * Secrets: `*CertificateRef(s)` / `*SecretRef(s)` (Gateway listeners, BackendPolicy,
- * ClientTrafficPolicy, Gateway client validation), `*SecretName` strings (Ingress
+ * ClientTrafficPolicy, SecurityPolicy JWKS, Gateway client validation), `*SecretName` strings (Ingress
  * `tls[].secretName`, McpBridge `authSecretName`) and annotations ending in
  * `-secret` (ingress-nginx and Higress `auth-secret`, `auth-tls-secret`, ...).
  */
@@ -93,7 +93,7 @@ export const SECRET_REFERENCES: ReferencePattern = {
 };
 
 /**
- * ConfigMaps: `*ConfigMapRef(s)` (HTTPRouteFilter `grpcJsonTranscoder.descriptorSet`),
+ * ConfigMaps: `*ConfigMapRef(s)` (HTTPRouteFilter `grpcJsonTranscoder.descriptorSet`, SecurityPolicy JWKS),
  * references of kind ConfigMap (BackendTLSPolicy and Gateway client validation
  * `caCertificateRefs`), and ingress-nginx's `proxy-set-headers` / `custom-headers`
  * annotations (also read with Higress' prefix).

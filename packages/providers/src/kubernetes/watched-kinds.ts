@@ -66,6 +66,7 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
   { group: GATEWAY, versions: ['v1', 'v1alpha3'], kind: 'BackendTLSPolicy', plural: 'backendtlspolicies', namespaced: true, optional: true },
   { group: TIDEGATE, versions: ['v1alpha1'], kind: 'BackendPolicy', plural: 'backendpolicies', namespaced: true, optional: true },
   { group: TIDEGATE, versions: ['v1alpha1'], kind: 'ClientTrafficPolicy', plural: 'clienttrafficpolicies', namespaced: true, optional: true },
+  { group: TIDEGATE, versions: ['v1alpha1'], kind: 'SecurityPolicy', plural: 'securitypolicies', namespaced: true, optional: true },
   { group: TIDEGATE, versions: ['v1alpha1'], kind: 'HTTPRouteFilter', plural: 'httproutefilters', namespaced: true, optional: true },
   { group: TIDEGATE, versions: ['v1alpha1'], kind: 'GrpcTarget', plural: 'grpctargets', namespaced: true, optional: true },
   { group: 'networking.higress.io', versions: ['v1'], kind: 'McpBridge', plural: 'mcpbridges', namespaced: true, optional: true },

@@ -15,6 +15,9 @@ export const FilterName = {
   LocalRateLimit: 'envoy.filters.http.local_ratelimit',
   BasicAuth: 'envoy.filters.http.basic_auth',
   ExtAuthz: 'envoy.filters.http.ext_authz',
+  JwtAuthn: 'envoy.filters.http.jwt_authn',
+  /** Checks required claims of the verified token (an RBAC filter of its own, see jwt-authn.ts). */
+  JwtClaims: 'envoy.filters.http.rbac.jwt_claims',
   /** Strips client-sent copies of the headers an auth service may set (see external-auth.ts). */
   AuthHeaderStrip: 'envoy.filters.http.header_mutation.auth_headers',
   /** Echoes a preflight's requested method/headers where a credentialed CORS policy allows `*` (see cors.ts). */
@@ -48,6 +51,8 @@ export const ConfigType = {
   BasicAuthPerRoute: 'envoy.extensions.filters.http.basic_auth.v3.BasicAuthPerRoute',
   ExtAuthz: 'envoy.extensions.filters.http.ext_authz.v3.ExtAuthz',
   ExtAuthzPerRoute: 'envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute',
+  JwtAuthn: 'envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication',
+  JwtAuthnPerRoute: 'envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig',
   HeaderMutation: 'envoy.extensions.filters.http.header_mutation.v3.HeaderMutation',
   HeaderMutationPerRoute: 'envoy.extensions.filters.http.header_mutation.v3.HeaderMutationPerRoute',
   CustomResponse: 'envoy.extensions.filters.http.custom_response.v3.CustomResponse',

@@ -8,6 +8,7 @@ import { externalAuthFeature } from './external-auth';
 import { FILTER_PHASES, type HttpFeature } from './http-feature';
 import { grpcJsonTranscoderFeature } from './grpc-json-transcoder';
 import { ipAccessFeature } from './ip-access';
+import { jwtAuthnFeature } from './jwt-authn';
 import { rateLimitFeature } from './rate-limit';
 import { sessionPersistenceFeature } from './session-persistence';
 
@@ -15,7 +16,7 @@ import { sessionPersistenceFeature } from './session-persistence';
  * Every feature, in registry order. The filter chain is ordered by phase (FILTER_PHASES in
  * http-feature.ts: error-pages → cors → rate-limit → client-ip → authn → authz → waf →
  * buffer → upstream → encoding → transform → router); features of one phase keep the order
- * below (basic auth before external auth). Registry order is also the order of a route's and
+ * below (JWT, then basic auth, then external auth). Registry order is also the order of a route's and
  * a virtual host's `typed_per_filter_config` entries.
  */
 export const HTTP_FEATURES: readonly HttpFeature[] = [
@@ -23,6 +24,7 @@ export const HTTP_FEATURES: readonly HttpFeature[] = [
   customErrorsFeature,
   rateLimitFeature,
   ipAccessFeature,
+  jwtAuthnFeature,
   basicAuthFeature,
   externalAuthFeature,
   bodyLimitFeature,

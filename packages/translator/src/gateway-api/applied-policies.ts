@@ -15,6 +15,18 @@ export function recordAppliedPolicy(target: object, policy: { kind: string; name
   set.add(`${policy.kind} ${policy.namespace}/${policy.name}`);
 }
 
+/** Routes through listeners, each pair one object, so a policy can be recorded as applying to one route on one listener. */
+const pairs = new WeakMap<object, WeakMap<object, object>>();
+
+/** The object standing for `route` served through `listener` (the same object for the same pair). */
+export function routeThrough(route: object, listener: object): object {
+  let byListener = pairs.get(route);
+  if (!byListener) pairs.set(route, (byListener = new WeakMap()));
+  let pair = byListener.get(listener);
+  if (!pair) byListener.set(listener, (pair = {}));
+  return pair;
+}
+
 /**
  * `tidegate.io/PoliciesApplied` (True, reason Applied) naming, sorted, every policy applied to
  * one of `targets` (the listeners a parentRef serves the route through); undefined when none is.

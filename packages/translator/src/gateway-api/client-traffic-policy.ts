@@ -8,7 +8,7 @@ import { recordAppliedPolicy } from './applied-policies';
 import type { Context } from './context';
 import { GATEWAY_GROUP, TIDEGATE_GROUP } from './constants';
 import { listenerProgrammed, type ListenerState } from './gateway-state';
-import { sectionNameSchema } from './common-schema';
+import { gatewayTargetRefs } from './common-schema';
 
 const tlsVersion = z.enum(['1.0', '1.1', '1.2', '1.3']);
 
@@ -18,17 +18,7 @@ export const ClientTrafficPolicyKind = defineKind({
   versions: ['v1alpha1'],
   body: z.strictObject({
     spec: z.strictObject({
-      targetRefs: z
-        .array(
-          z.strictObject({
-            group: z.literal(GATEWAY_GROUP).optional(),
-            kind: z.literal('Gateway'),
-            name: z.string().min(1),
-            /** A listener name; absent means every listener. */
-            sectionName: sectionNameSchema.optional(),
-          }),
-        )
-        .min(1),
+      targetRefs: gatewayTargetRefs(['Gateway']),
       proxyProtocol: z.boolean().optional(),
       http2: z.boolean().optional(),
       xffNumTrustedHops: z.number().int().min(0).optional(),

@@ -1,6 +1,7 @@
 // Zod schemas for the small types Gateway API kinds share (hostnames, parent and backend references).
 import { z } from 'zod';
 import { durationMs } from '../resources';
+import { GATEWAY_GROUP } from './constants';
 
 export const hostnameSchema = z
   .string()
@@ -18,6 +19,21 @@ export function envoyRule(problem: (value: string) => string | undefined): (valu
     const found = problem(value);
     if (found) ctx.addIssue({ code: 'custom', message: found });
   };
+}
+
+/** targetRefs of a Tidegate policy naming Gateway API objects of `kinds` (a listener or rule by sectionName); at least one. */
+export function gatewayTargetRefs<const K extends readonly [string, ...string[]]>(kinds: K) {
+  return z
+    .array(
+      z.strictObject({
+        group: z.literal(GATEWAY_GROUP).optional(),
+        kind: z.enum(kinds),
+        name: z.string().min(1),
+        /** A listener of a Gateway, or a named rule of a route; absent means the whole object. */
+        sectionName: sectionNameSchema.optional(),
+      }),
+    )
+    .min(1);
 }
 
 export const portSchema = z.number().int().min(1).max(65535);

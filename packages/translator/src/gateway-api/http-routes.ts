@@ -13,6 +13,7 @@ import { joinProblems } from './problems';
 import type { Needs, RouteEntry } from './proxy-group-builder';
 import { translateRule, type RuleKind, type RuleResult, type RuleSpec } from './route-rule';
 import { settleRoute, type RouteVerdict } from './route-status';
+import type { SecurityPolicies } from './security-policy';
 
 /** Gateway API's default when `rules` is absent: one rule matching every request (and, with no backend, answering an error). */
 const DEFAULT_RULES: RuleSpec[] = [{}];
@@ -31,8 +32,9 @@ interface Translated {
  * returns their statuses. Gateway API never merges the two kinds: when routes
  * of both kinds reach one listener with overlapping hostnames, the oldest
  * route (then namespace/name) keeps the listener and the other is refused there.
+ * SecurityPolicies apply per listener, as one may target the Gateway or listener.
  */
-export function translateHttpRoutes(ctx: Context): ObjectStatus[] {
+export function translateHttpRoutes(ctx: Context, security: SecurityPolicies): ObjectStatus[] {
   const routes = [...translateAll(ctx, HTTPRouteKind, HTTP_RULES), ...translateAll(ctx, GRPCRouteKind, GRPC_RULES)].sort((a, b) =>
     byAge(a.res, b.res),
   );
@@ -51,7 +53,9 @@ export function translateHttpRoutes(ctx: Context): ObjectStatus[] {
       let mine = byKind.get(t.kind);
       if (!mine) byKind.set(t.kind, (mine = []));
       mine.push({ route: t, hostnames: a.hostnames });
-      return a.listener.gateway.builder.addHttpRoutes(a.listener, a.hostnames, t.entries, t.needs);
+      const secured = security.apply(t.res, t.entries, a.listener);
+      const needs = { ...t.needs, backends: [...t.needs.backends, ...secured.needs.backends], secrets: [...t.needs.secrets, ...secured.needs.secrets] };
+      return a.listener.gateway.builder.addHttpRoutes(a.listener, a.hostnames, secured.entries, needs);
     });
     if (status) statuses.push(status);
   }

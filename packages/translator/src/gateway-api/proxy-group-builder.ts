@@ -13,6 +13,8 @@ import type { AttachmentResult } from './route-status';
 export interface RouteEntry {
   route: Route;
   key: PrecedenceKey;
+  /** The rule's name, for policies that target one rule (sectionName). */
+  rule?: string;
 }
 
 /** Backends and secrets a contribution references; they join the group only if it is used. */

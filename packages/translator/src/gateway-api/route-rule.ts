@@ -119,7 +119,7 @@ export function translateRule<R extends RuleSpec>(ctx: Context, route: Resource<
     }
     if (draft.responseHeaders) ir.responseHeaders = draft.responseHeaders;
     if (draft.cors) ir.cors = draft.cors;
-    result.entries.push({ route: ir, key: m.key });
+    result.entries.push(rule.name !== undefined ? { route: ir, key: m.key, rule: rule.name } : { route: ir, key: m.key });
   });
   return result;
 }

@@ -1,7 +1,7 @@
 // status.parents[] of a route: Accepted, ResolvedRefs, (when some rules were dropped) PartiallyInvalid, and the policies that apply.
 import type { Condition, ObjectStatus } from '@tidegate/common';
 import { condition, type Problem, type Resource } from '../resources';
-import { appliedPoliciesCondition } from './applied-policies';
+import { appliedPoliciesCondition, routeThrough } from './applied-policies';
 import type { Context } from './context';
 import type { Attachment, ParentOutcome } from './parent-refs';
 
@@ -68,7 +68,7 @@ export function settleRoute(
     if (verdict.partial && !verdict.rejected) {
       conditions.push(condition('PartiallyInvalid', true, verdict.partial.reason, verdict.partial.message, res.generation));
     }
-    const policies = appliedPoliciesCondition(served, res.generation);
+    const policies = appliedPoliciesCondition([...served, ...served.map((l) => routeThrough(res, l))], res.generation);
     if (policies) conditions.push(policies);
     return { parentRef: o.parentRef, controllerName: ctx.options.controllerName, conditions };
   });

@@ -19,6 +19,7 @@ import {
 } from '../resources';
 import { ClientTrafficPolicyKind, applyClientTrafficPolicies } from './client-traffic-policy';
 import type { Context } from './context';
+import { SecurityPolicies, SecurityPolicyKind } from './security-policy';
 import { buildGateways, rejectWithoutListeners } from './gateway';
 import { markSocketConflicts } from './socket-claims';
 import { GatewayClassKind, translateGatewayClasses } from './gateway-class';
@@ -56,6 +57,7 @@ export const GATEWAY_API_KINDS: ReadonlyArray<KindSchema<unknown>> = [
   NamespaceKind,
   BackendPolicyKind,
   ClientTrafficPolicyKind,
+  SecurityPolicyKind,
   HTTPRouteFilterKind,
   GrpcTargetKind,
 ];
@@ -87,10 +89,12 @@ export function translateGatewayApi(objects: readonly SourcedObject[], options: 
     sink.add(m.gateway.res, `spec.listeners[${m.index}].port`, 'listener-conflict', m.message);
     rejectWithoutListeners(m.gateway);
   }
+  const security = new SecurityPolicies(ctx);
   const statuses = [
     ...classes.statuses,
     ...applyClientTrafficPolicies(ctx),
-    ...translateHttpRoutes(ctx),
+    ...translateHttpRoutes(ctx, security),
+    ...security.statuses(),
     ...translateL4Routes(ctx, TCPRouteKind, false),
     ...translateL4Routes(ctx, TLSRouteKind, true),
     ...translateGrpcTargets(ctx),
