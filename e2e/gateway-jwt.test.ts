@@ -1,18 +1,13 @@
 // SecurityPolicy JWT end to end: real Envoy, a real oidc-provider serving the JWKS, HTTPRoute and GRPCRoute, bad input failing closed.
 import * as grpc from '@grpc/grpc-js';
-import { startEcho, type EchoServer } from '@tidegate/testkit';
-import { GATEWAY_CLASS, docs, gateway, grpcService, httpListener, service } from './support/fixtures';
-import { JsonGrpcClient, startJsonGrpc, type JsonGrpcServer } from './support/grpc-json';
-import { freePort, httpRequest, waitFor } from './support/http';
+import { waitFor } from './support/http';
 import { startOidcProvider, type OidcProvider } from './support/oidc';
-import { startStandalone, type StandaloneHarness } from './support/standalone';
+import { startSecurityGateway, type SecurityGateway } from './support/security-gateway';
 
 jest.setTimeout(60_000);
 
-let app: EchoServer, rpc: JsonGrpcServer, idp: OidcProvider;
-let tg: StandaloneHarness;
-let port: number;
-let client: JsonGrpcClient;
+let idp: OidcProvider;
+let gw: SecurityGateway;
 
 const AUDIENCE = 'tidegate-api';
 
@@ -44,27 +39,11 @@ spec:
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
-metadata: { name: open, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  hostnames: [open.test]
-  rules: [{ backendRefs: [{ name: app, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
 metadata: { name: broken, namespace: default }
 spec:
   parentRefs: [{ name: gw }]
   hostnames: [broken.test]
   rules: [{ backendRefs: [{ name: app, port: 80 }] }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: GRPCRoute
-metadata: { name: rpc, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  hostnames: [grpc.test]
-  rules: [{ backendRefs: [{ name: rpc, port: 50051 }] }]
 ---
 apiVersion: tidegate.io/v1alpha1
 kind: SecurityPolicy
@@ -119,24 +98,16 @@ spec:
 }
 
 beforeAll(async () => {
-  [app, rpc, idp] = await Promise.all([startEcho({ name: 'app' }), startJsonGrpc('rpc', ['/svc.Api/Call']), startOidcProvider()]);
-  port = await freePort();
-  tg = await startStandalone({
-    'gateway.yaml': docs(GATEWAY_CLASS, gateway('gw', httpListener('http', port))),
-    'services.yaml': docs(service('app', [app.port]), grpcService('rpc', rpc.port)),
-    'routes.yaml': config(),
-  });
-  client = new JsonGrpcClient(`127.0.0.1:${port}`, 'grpc.test');
-  await waitFor(async () => (await httpRequest(port, '/', { host: 'open.test' })).status === 200, 20_000, 'Envoy to serve the routes');
+  idp = await startOidcProvider();
+  gw = await startSecurityGateway({ 'routes.yaml': config() }, 'api.test');
 });
 
 afterAll(async () => {
-  client?.close();
-  await tg?.close();
-  await Promise.all([app?.close(), rpc?.close(), idp?.close()]);
+  await gw?.close();
+  await idp?.close();
 });
 
-const get = (path: string, headers: Record<string, string> = {}, host = 'api.test') => httpRequest(port, path, { host, headers });
+const get: SecurityGateway['get'] = (...args) => gw.get(...args);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('JWT on an HTTPRoute (remote JWKS from the OpenID provider)', () => {
@@ -147,11 +118,11 @@ describe('JWT on an HTTPRoute (remote JWKS from the OpenID provider)', () => {
   });
 
   it('no token: 401 with WWW-Authenticate: Bearer, and the backend is not reached', async () => {
-    const before = app.received.length;
+    const before = gw.app.received.length;
     const r = await get('/');
     expect(r.status).toBe(401);
     expect(String(r.headers['www-authenticate'])).toMatch(/^Bearer /);
-    expect(app.received.length).toBe(before);
+    expect(gw.app.received.length).toBe(before);
   });
 
   it('a client-sent claim header never reaches the backend unverified', async () => {
@@ -160,11 +131,11 @@ describe('JWT on an HTTPRoute (remote JWKS from the OpenID provider)', () => {
   });
 
   it('wrong audience: 403 (Envoy: the token is genuine but not for this audience), with WWW-Authenticate: Bearer error="invalid_token"', async () => {
-    const before = app.received.length;
+    const before = gw.app.received.length;
     const r = await get('/', bearer(await idp.token({ sub: 'a', aud: 'someone-else' })));
     expect(r.status).toBe(403);
     expect(String(r.headers['www-authenticate'])).toMatch(/^Bearer .*error="invalid_token"/);
-    expect(app.received.length).toBe(before);
+    expect(gw.app.received.length).toBe(before);
   });
 
   it.each([
@@ -228,30 +199,27 @@ describe('required claims', () => {
 describe('bad input fails closed', () => {
   it('a JWKS that does not parse: the route answers 401 even with a valid token, and the policy says why', async () => {
     expect((await get('/', bearer(await idp.token({ sub: 'a', aud: AUDIENCE })), 'broken.test')).status).toBe(401);
-    const report = (await (await fetch(`http://127.0.0.1:${tg.plane.adminPort}/debug/status`)).json()) as {
-      statuses: Array<{ kind: string; name: string; status: { conditions?: Array<{ type: string; status: string; message: string }> } }>;
-    };
-    const broken = report.statuses.find((s) => s.kind === 'SecurityPolicy' && s.name === 'broken');
-    expect(broken?.status.conditions?.[0]).toMatchObject({ type: 'Accepted', status: 'False' });
-    expect(broken?.status.conditions?.[0]?.message).toContain('spec.jwt.providers[0].localJWKS');
+    const broken = await gw.accepted('broken');
+    expect(broken).toMatchObject({ type: 'Accepted', status: 'False' });
+    expect(broken?.message).toContain('spec.jwt.providers[0].localJWKS');
   });
 });
 
 describe('JWT on a GRPCRoute', () => {
   it('a valid token gets through with the claim as metadata; none or a forged one is UNAUTHENTICATED', async () => {
     const token = await idp.token({ sub: 'erin', aud: AUDIENCE });
-    const ok = await client.call('/svc.Api/Call', { authorization: `Bearer ${token}` });
+    const ok = await gw.client.call('/svc.Api/Call', { authorization: `Bearer ${token}` });
     expect(ok.reply.metadata['x-jwt-sub']).toBe('erin');
-    await expect(client.call('/svc.Api/Call')).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+    await expect(gw.client.call('/svc.Api/Call')).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
     const forged = await idp.forgedToken({ sub: 'erin', aud: AUDIENCE });
-    await expect(client.call('/svc.Api/Call', { authorization: `Bearer ${forged}` })).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+    await expect(gw.client.call('/svc.Api/Call', { authorization: `Bearer ${forged}` })).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
   });
 });
 
 describe('live changes', () => {
   it('fixing the broken policy applies at once: the route then takes valid tokens only', async () => {
     const fixed = config().replace(`localJWKS: '{"keys": ['`, `localJWKS: '${idp.publicJwks}'`);
-    await tg.write('routes.yaml', fixed);
+    await gw.tg.write('routes.yaml', fixed);
     const token = await idp.token({ sub: 'frank' });
     await waitFor(async () => (await get('/', bearer(token), 'broken.test')).status === 200, 10_000, 'the fixed policy to apply');
     expect((await get('/', {}, 'broken.test')).status).toBe(401);

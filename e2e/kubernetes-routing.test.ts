@@ -218,3 +218,22 @@ it('applies a SecurityPolicy from the API server: its CRD takes it, the JWKS Sec
   expect(invalid).toMatchObject({ status: 'False', message: expect.stringContaining('spec.jwt.providers[0].localJWKS.secretRef') });
   expect((await get(gatewayPort, 'secured.example.com'))?.status).toBe(401);
 });
+
+it('applies a SecurityPolicy apiKey from the API server: its CRD takes it, and the key is read from the Secret it names, created later', async () => {
+  const withKey = (key?: string) => httpRequest(gatewayPort, '/', { host: 'keyed.example.com', timeoutMs: 3000, headers: key ? { 'x-api-key': key } : {} }).catch(() => undefined);
+  await api.apply(k8s.httpRoute('keyed', 'gw', 'keyed.example.com', routeRules('/')), {
+    apiVersion: 'tidegate.io/v1alpha1',
+    kind: 'SecurityPolicy',
+    metadata: { name: 'keys', namespace: 'default' },
+    spec: { targetRefs: [{ kind: 'HTTPRoute', name: 'keyed' }], apiKey: { credentials: [{ name: 'alice', secretRef: { name: 'alice-key' } }], keys: [{ header: 'x-api-key' }] } },
+  });
+  await waitFor(async () => (await withKey('k-0123456789'))?.status === 401, 30_000, 'the policy to fail closed without its Secret');
+  await api.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'alice-key', namespace: 'default' }, stringData: { key: 'k-0123456789' } });
+  const ok = await waitFor(async () => {
+    const r = await withKey('k-0123456789');
+    return r?.status === 200 ? r : undefined;
+  }, 30_000, 'the key from the Secret to be accepted');
+  expect((ok.json as { headers: Record<string, unknown> }).headers['x-mse-consumer']).toBe('alice');
+  expect((await withKey())?.status).toBe(401);
+  expect((await withKey('wrong'))?.status).toBe(401);
+});

@@ -91,7 +91,7 @@ spec:
  * A Gateway API route of `kind` attached to listener `section` of Gateway `gw`, one rule with
  * these Service backends (`name` or `name:port`, port 80 by default), and SNI/host names when given.
  */
-export function simpleRoute(kind: 'HTTPRoute' | 'TLSRoute' | 'TCPRoute', name: string, section: string, backends: string[], hostnames?: string[]): string {
+export function simpleRoute(kind: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute', name: string, section: string, backends: string[], hostnames?: string[]): string {
   const refs = backends.map((b) => {
     const [svc, port] = b.split(':');
     return `{ name: ${svc}, port: ${port ?? 80} }`;

@@ -24,6 +24,18 @@ describe('redactSecrets', () => {
     expect(out.headers).toEqual([{ name: 'Authorization', value: REDACTED }, { key: 'x-ok', value: 'shown' }]);
   });
 
+  it('replaces the keys of API-key credentials (IR apiKey and Envoy api_key_auth), keeping consumer names and secret references', () => {
+    const out = redactSecrets({
+      apiKey: { credentials: [{ client: 'alice', key: 'alice-secret-key' }], sources: [{ header: 'x-api-key' }] },
+      typed_config: { credentials: [{ key: 'bob-secret-key', client: 'bob' }], key_sources: [{ query: 'apikey' }] },
+      spec: { apiKey: { credentials: [{ name: 'carol', secretRef: { name: 'carol', key: 'token' } }] } },
+    });
+    expect(JSON.stringify(out)).not.toMatch(/alice-secret-key|bob-secret-key/);
+    expect(out.apiKey).toEqual({ credentials: [{ client: 'alice', key: REDACTED }], sources: [{ header: 'x-api-key' }] });
+    expect(out.typed_config.credentials).toEqual([{ key: REDACTED, client: 'bob' }]);
+    expect(out.spec.apiKey.credentials).toEqual([{ name: 'carol', secretRef: { name: 'carol', key: 'token' } }]);
+  });
+
   it('finds keys and hashes inside any string, plain or base64 (e.g. Envoy inline_string, an error message)', () => {
     const text = `bad file: ${PEM} and users alice:${HASH} bob:$apr1$abc$def; b64 ${Buffer.from(PEM).toString('base64')}`;
     const out = redactText(text);

@@ -9,6 +9,9 @@ const SECRET_KEY = /^(private_?key|htpasswd|passwords?|passwd|secret_value|sessi
 /** Headers whose values are credentials, in `{ name | key, value }` pairs (IR header changes, Envoy header_value). */
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$/i;
 
+/** Lists of `{ key, client }` API-key credentials (IR `apiKey.credentials`, Envoy api_key_auth `credentials`): each `key` is secret. */
+const CREDENTIAL_LIST = 'credentials';
+
 /** A PEM private key block (any algorithm, encrypted or not). */
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 
@@ -23,7 +26,8 @@ const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi;
 
 /**
  * A copy of `value` with every secret replaced by `[redacted]`: values under secret keys,
- * the `data`/`stringData` of Kubernetes Secrets, credential header values, and wherever a
+ * the `data`/`stringData` of Kubernetes Secrets, credential header values, the `key` of each
+ * entry of a `credentials` list (API keys), and wherever a
  * string holds one, PEM private keys (plain or base64), htpasswd hashes and URL passwords. Errors become
  * plain `{ type, message, stack }` objects (their text redacted). Shared references stay
  * shared; a cycle becomes `"[circular]"`.
@@ -79,8 +83,16 @@ function redactObject(value: object, seen: Map<object, unknown>): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) {
     if (SECRET_KEY.test(k) || (credentialHeader && k === 'value')) out[k] = v === undefined ? v : REDACTED;
+    else if (k === CREDENTIAL_LIST && Array.isArray(v)) out[k] = v.map((c) => redactCredential(c, seen));
     else if (isSecretObject && (k === 'data' || k === 'stringData') && v && typeof v === 'object') out[k] = Object.fromEntries(Object.keys(v).map((key) => [key, REDACTED]));
     else out[k] = walk(v, seen);
   }
   return out;
+}
+
+/** One entry of a `credentials` list with its `key` (an API key) replaced. */
+function redactCredential(c: unknown, seen: Map<object, unknown>): unknown {
+  const out = walk(c, seen);
+  if (out === null || typeof out !== 'object' || Array.isArray(out) || !('key' in out)) return out;
+  return { ...out, key: REDACTED };
 }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
+import { EXTRA_PROTOS } from './extra-protos';
 
 /** Entry files; their imports are loaded transitively. Add a file when a new feature needs it. */
 const ENTRY_PROTOS = [
@@ -85,6 +86,7 @@ export function envoyRoot(): protobuf.Root {
     return protobuf.util.path.resolve(origin, target);
   };
   root.loadSync(ENTRY_PROTOS, { keepCase: true });
+  for (const source of Object.values(EXTRA_PROTOS)) protobuf.parse(source, root, { keepCase: true });
   root.resolveAll();
   cached = root;
   return root;

@@ -144,6 +144,8 @@ export interface Route {
   externalAuth?: ExternalAuth;
   /** JWT authentication (Envoy's jwt_authn): a valid token from one of the providers, or 401. */
   jwt?: JwtAuthn;
+  /** API-key authentication (Envoy's api_key_auth): a known key, else 401; a consumer outside `allow`, 403. */
+  apiKey?: ApiKeyAuth;
   /** Answer these upstream status codes from another backend (ingress-nginx `custom-http-errors`). */
   customErrors?: CustomErrors;
   /** Serve the backends' gRPC methods to HTTP/JSON clients too (forward actions only). */
@@ -194,6 +196,18 @@ export interface JwtAuthn {
   optional?: boolean;
   /** Top-level claims the verified token must carry with exactly these string values (403 otherwise); not with `optional`. */
   requiredClaims?: Array<{ claim: string; value: string }>;
+}
+
+/** API keys on a route: consumers and their keys, where the key is read, who may pass, and the header naming the consumer upstream. */
+export interface ApiKeyAuth {
+  /** One per key; `key` is secret (redacted in /debug output, see @tidegate/common redact.ts). Keys are unique. */
+  credentials: Array<{ client: string; key: string }>;
+  /** Where the key is read, in this order; the first one present is the one checked. */
+  sources: Array<{ header: string } | { query: string }>;
+  /** Consumers let through (403 for the others); absent: every consumer with a valid key. */
+  allow?: string[];
+  /** Request header set to the consumer's name before forwarding (a client's own value is replaced). */
+  forwardClientHeader?: string;
 }
 
 export interface JwtProvider {

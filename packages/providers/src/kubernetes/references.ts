@@ -82,7 +82,7 @@ class Walker {
 
 /**
  * Secrets: `*CertificateRef(s)` / `*SecretRef(s)` (Gateway listeners, BackendPolicy,
- * ClientTrafficPolicy, SecurityPolicy JWKS, Gateway client validation), `*SecretName` strings (Ingress
+ * ClientTrafficPolicy, SecurityPolicy JWKS and API keys, Gateway client validation), `*SecretName` strings (Ingress
  * `tls[].secretName`, McpBridge `authSecretName`) and annotations ending in
  * `-secret` (ingress-nginx and Higress `auth-secret`, `auth-tls-secret`, ...).
  */

@@ -16,6 +16,7 @@ export const FilterName = {
   BasicAuth: 'envoy.filters.http.basic_auth',
   ExtAuthz: 'envoy.filters.http.ext_authz',
   JwtAuthn: 'envoy.filters.http.jwt_authn',
+  ApiKeyAuth: 'envoy.filters.http.api_key_auth',
   /** Checks required claims of the verified token (an RBAC filter of its own, see jwt-authn.ts). */
   JwtClaims: 'envoy.filters.http.rbac.jwt_claims',
   /** Strips client-sent copies of the headers an auth service may set (see external-auth.ts). */
@@ -53,6 +54,8 @@ export const ConfigType = {
   ExtAuthzPerRoute: 'envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute',
   JwtAuthn: 'envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication',
   JwtAuthnPerRoute: 'envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig',
+  ApiKeyAuth: 'envoy.extensions.filters.http.api_key_auth.v3.ApiKeyAuth',
+  ApiKeyAuthPerRoute: 'envoy.extensions.filters.http.api_key_auth.v3.ApiKeyAuthPerRoute',
   HeaderMutation: 'envoy.extensions.filters.http.header_mutation.v3.HeaderMutation',
   HeaderMutationPerRoute: 'envoy.extensions.filters.http.header_mutation.v3.HeaderMutationPerRoute',
   CustomResponse: 'envoy.extensions.filters.http.custom_response.v3.CustomResponse',

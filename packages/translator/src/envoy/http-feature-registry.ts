@@ -1,4 +1,5 @@
 // The one list of HTTP-filter features. Adding a feature: its module (http-feature.ts contract) and one line here.
+import { apiKeyAuthFeature } from './api-key-auth';
 import { basicAuthFeature } from './basic-auth';
 import { bodyLimitFeature } from './body-limit';
 import { compressionFeature } from './compression';
@@ -16,7 +17,7 @@ import { sessionPersistenceFeature } from './session-persistence';
  * Every feature, in registry order. The filter chain is ordered by phase (FILTER_PHASES in
  * http-feature.ts: error-pages → cors → rate-limit → client-ip → authn → authz → waf →
  * buffer → upstream → encoding → transform → router); features of one phase keep the order
- * below (JWT, then basic auth, then external auth). Registry order is also the order of a route's and
+ * below (JWT, then API keys, then basic auth, then external auth). Registry order is also the order of a route's and
  * a virtual host's `typed_per_filter_config` entries.
  */
 export const HTTP_FEATURES: readonly HttpFeature[] = [
@@ -25,6 +26,7 @@ export const HTTP_FEATURES: readonly HttpFeature[] = [
   rateLimitFeature,
   ipAccessFeature,
   jwtAuthnFeature,
+  apiKeyAuthFeature,
   basicAuthFeature,
   externalAuthFeature,
   bodyLimitFeature,

@@ -1,62 +1,20 @@
 // SecurityPolicy beyond the golden case: schema errors name the field, precedence rule > route > listener > Gateway, JWKS from a Secret or ConfigMap.
-import type { KubeObject, SourcedObject } from '@tidegate/common';
-import type { Route } from '@tidegate/ir';
-import { translateGatewayApi } from './translate';
+import { policy, translatePolicies } from './test-support/security-policy';
 
-const options = { controllerName: 'tidegate.io/gateway-controller', defaultListenAddress: '127.0.0.1' };
 const JWKS = '{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}';
-
-const base: Array<Record<string, unknown>> = [
-  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'tg' }, spec: { controllerName: options.controllerName } },
-  {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    metadata: { name: 'gw', namespace: 'default' },
-    spec: { gatewayClassName: 'tg', listeners: [{ name: 'a', port: 80, protocol: 'HTTP' }, { name: 'b', port: 81, protocol: 'HTTP' }] },
-  },
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'default' }, spec: { ports: [{ port: 80 }] } },
-  {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: 'r', namespace: 'default' },
-    spec: {
-      parentRefs: [{ name: 'gw' }],
-      rules: [
-        { name: 'one', matches: [{ path: { value: '/one' } }], backendRefs: [{ name: 'svc', port: 80 }] },
-        { backendRefs: [{ name: 'svc', port: 80 }] },
-      ],
-    },
-  },
-];
-
-let age = 0;
-const policy = (name: string, spec: Record<string, unknown>) => ({
-  apiVersion: 'tidegate.io/v1alpha1',
-  kind: 'SecurityPolicy',
-  metadata: { name, namespace: 'default', creationTimestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, age++)).toISOString() },
-  spec,
-});
 const jwt = (provider: string, extra: Record<string, unknown> = {}) => ({ providers: [{ name: provider, localJWKS: JWKS, ...extra }] });
 
 function translate(...extra: Array<Record<string, unknown>>) {
-  const objects: SourcedObject[] = [...base, ...extra].map((object) => ({ object: object as KubeObject }));
-  const result = translateGatewayApi(objects, options);
-  const routes = new Map<string, Route>();
-  for (const l of result.proxyGroups[0]?.httpListeners ?? []) {
-    for (const vh of l.virtualHosts) for (const r of vh.routes) routes.set(`${l.port} ${r.name.replace('httproute/default/r/rule/', '').replace('/match/0', '')}`, r);
-  }
-  const accepted = (name: string) =>
-    (result.statuses.find((s) => s.kind === 'SecurityPolicy' && s.name === name)?.status as { conditions: Array<{ status: string; reason: string; message: string }> } | undefined)
-      ?.conditions[0];
-  return { result, routes, accepted, provider: (key: string) => routes.get(key)?.jwt?.providers.map((p) => p.name) };
+  const out = translatePolicies(...extra);
+  return { ...out, provider: (key: string) => out.routes.get(key)?.jwt?.providers.map((p) => p.name) };
 }
 
 describe('schema', () => {
   it('an unknown section (a later feature, or a typo) is an unknown-field error naming it', () => {
-    const { result } = translate(policy('p', { targetRefs: [{ kind: 'Gateway', name: 'gw' }], apiKey: {}, jwt: jwt('x', { issuerr: 'x' }) }));
+    const { result } = translate(policy('p', { targetRefs: [{ kind: 'Gateway', name: 'gw' }], basicAuth: {}, jwt: jwt('x', { issuerr: 'x' }) }));
     expect(result.errors.map((e) => [e.path, e.code])).toEqual(
       expect.arrayContaining([
-        ['spec.apiKey', 'unknown-field'],
+        ['spec.basicAuth', 'unknown-field'],
         ['spec.jwt.providers[0].issuerr', 'unknown-field'],
       ]),
     );

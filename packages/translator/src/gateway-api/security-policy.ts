@@ -1,12 +1,13 @@
-// Tidegate's SecurityPolicy (tidegate.io/v1alpha1): authentication on Gateways, listeners, routes and rules (JWT for now).
+// Tidegate's SecurityPolicy (tidegate.io/v1alpha1): authentication on Gateways, listeners, routes and rules (JWT, API keys).
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { z } from 'zod';
 import type { ObjectStatus } from '@tidegate/common';
-import { jwksProblem, type Backend, type JwtAuthn, type JwtProvider, type Route, type Secret } from '@tidegate/ir';
+import { jwksProblem, type ApiKeyAuth, type Backend, type JwtAuthn, type JwtProvider, type Route, type Secret } from '@tidegate/ir';
 import { condition, defineKind, durationMs, type Resource } from '../resources';
 import { PolicyAttachments, attachmentCondition, gatewayLevels, routeLevels, type AttachmentPoint } from '../resources/policy-attachment';
 import { readSecretData } from '../resources/secret-data';
+import { resolveApiKey, securityPolicyApiKeySchema } from './security-policy-api-key';
 import { recordAppliedPolicy, routeThrough } from './applied-policies';
 import { SYSTEM_CA_SECRET } from './backend-tls-policy';
 import { gatewayTargetRefs, sectionNameSchema } from './common-schema';
@@ -48,7 +49,7 @@ const jwtProviderSchema = z
   });
 
 /**
- * Sections are added one feature at a time (`jwt` today; `apiKey`, `basicAuth`, `extAuth`,
+ * Sections are added one feature at a time (`jwt` and `apiKey` today; `basicAuth`, `extAuth`,
  * `authorization`, `waf` later): the strict schema makes any other field an `unknown-field` error.
  */
 export const SecurityPolicyKind = defineKind({
@@ -74,6 +75,8 @@ export const SecurityPolicyKind = defineKind({
         })
         .refine((j) => !(j.optional && j.requiredClaims), { message: 'required claims need a token: they cannot be combined with optional', path: ['requiredClaims'] })
         .optional(),
+      /** API keys with Higress key-auth semantics (security-policy-api-key.ts). */
+      apiKey: securityPolicyApiKeySchema.optional(),
     }),
   }),
 });
@@ -89,7 +92,7 @@ const ACCEPTED_MESSAGES = {
 };
 
 /** What a policy gives the routes it governs: its IR settings and needs, or the reason it cannot be used (they then answer 401). */
-type Effect = { ok: true; jwt?: JwtAuthn; needs: Needs } | { ok: false; field: string; message: string };
+type Effect = { ok: true; jwt?: JwtAuthn; apiKey?: ApiKeyAuth; needs: Needs } | { ok: false; field: string; message: string };
 
 /**
  * SecurityPolicies and where they govern. At each route rule served through a listener, a
@@ -130,10 +133,11 @@ export class SecurityPolicies {
       if (!winner) return e;
       recordAppliedPolicy(routeThrough(res, listener), { kind: winner.ref.kind, namespace: winner.namespace, name: winner.name });
       const effect = this.effects.get(winner) as Effect;
-      if (!effect.ok) return { ...e, route: failClosed(e.route) };
+      if (!effect.ok) return { ...e, route: failClosed(e.route, winner.body.spec.jwt !== undefined) };
       needs.backends.push(...effect.needs.backends);
       needs.secrets.push(...effect.needs.secrets);
-      return effect.jwt ? { ...e, route: { ...e.route, jwt: effect.jwt } } : e;
+      if (!effect.jwt && !effect.apiKey) return e;
+      return { ...e, route: { ...e.route, ...(effect.jwt ? { jwt: effect.jwt } : {}), ...(effect.apiKey ? { apiKey: effect.apiKey } : {}) } };
     });
     return { entries: out, needs };
   }
@@ -150,13 +154,13 @@ export class SecurityPolicies {
   }
 }
 
-/** A route governed by a policy that cannot be used: it answers 401 rather than serving unauthenticated. */
-function failClosed(r: Route): Route {
+/** A route governed by a policy that cannot be used: it answers 401 rather than serving unauthenticated (with a Bearer challenge when the policy has JWT). */
+function failClosed(r: Route, bearer: boolean): Route {
   return {
     name: r.name,
     match: r.match,
     action: { kind: 'direct', status: 401 },
-    responseHeaders: { set: [{ name: 'www-authenticate', value: 'Bearer error="invalid_token"' }] },
+    ...(bearer ? { responseHeaders: { set: [{ name: 'www-authenticate', value: 'Bearer error="invalid_token"' }] } } : {}),
   };
 }
 
@@ -173,8 +177,14 @@ function targetExists(ctx: Context, namespace: string, kind: string, name: strin
 
 function resolvePolicy(ctx: Context, p: Policy): Effect {
   const needs: Needs = { backends: [], secrets: [] };
+  let apiKey: ApiKeyAuth | undefined;
+  if (p.body.spec.apiKey) {
+    const r = resolveApiKey(ctx.index, p.namespace, p.body.spec.apiKey);
+    if (!r.ok) return r;
+    apiKey = r.apiKey;
+  }
   const jwt = p.body.spec.jwt;
-  if (!jwt) return { ok: true, needs };
+  if (!jwt) return { ok: true, needs, ...(apiKey ? { apiKey } : {}) };
   const providers: JwtProvider[] = [];
   for (const [i, spec] of jwt.providers.entries()) {
     const r = resolveProvider(ctx, p, spec, `spec.jwt.providers[${i}]`, needs);
@@ -184,7 +194,7 @@ function resolvePolicy(ctx: Context, p: Policy): Effect {
   const out: JwtAuthn = { providers };
   if (jwt.optional) out.optional = true;
   if (jwt.requiredClaims) out.requiredClaims = jwt.requiredClaims;
-  return { ok: true, jwt: out, needs };
+  return { ok: true, jwt: out, needs, ...(apiKey ? { apiKey } : {}) };
 }
 
 function resolveProvider(
