@@ -260,6 +260,7 @@ function checkBackend(c: GroupChecker, b: Backend, path: string): void {
     b.discovery.endpoints.forEach((e, i) => {
       c.port(e.port, `${path}.discovery.endpoints[${i}].port`);
       if (!e.address) c.add('missing-address', `${path}.discovery.endpoints[${i}].address`, 'an address is required');
+      else if (isIP(e.address) === 0) c.add('bad-address', `${path}.discovery.endpoints[${i}].address`, 'a static endpoint needs an IP address (Envoy resolves no names here)');
       if (e.weight !== undefined && !(Number.isInteger(e.weight) && e.weight >= 1)) {
         c.add('bad-weight', `${path}.discovery.endpoints[${i}].weight`, 'endpoint weight must be a whole number >= 1');
       }

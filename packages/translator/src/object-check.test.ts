@@ -26,6 +26,21 @@ describe('checkObjectSchema', () => {
     expect(issues.map((i) => [i.path, i.code])).toEqual([['spec.listeners[0].port', 'invalid-type']]);
   });
 
+  it('refuses an IPv4 EndpointSlice address that is not an IPv4 address (hostile-input finding: Envoy rejected the cluster)', () => {
+    const slice = (address: string): KubeObject => ({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'web-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.0.0.1'] }, { addresses: [address] }],
+      ports: [{ port: 80 }],
+    } as unknown as KubeObject);
+    expect(checkObjectSchema(slice('10.0.0.2')).issues).toEqual([]);
+    const issues = checkObjectSchema(slice('a\r\nx-injected: 1')).issues;
+    expect(issues.map((i) => i.path)).toEqual(['endpoints[1].addresses[0]']);
+    expect(checkObjectSchema(slice('::1')).issues).toHaveLength(1);
+  });
+
   it('reports an unsupported apiVersion of a known kind', () => {
     expect(checkObjectSchema(route({ apiVersion: 'gateway.networking.k8s.io/v9' })).issues).toEqual([
       { code: 'unsupported-version', path: 'apiVersion', message: 'gateway.networking.k8s.io/v9 is not supported; use gateway.networking.k8s.io/v1 or gateway.networking.k8s.io/v1beta1' },

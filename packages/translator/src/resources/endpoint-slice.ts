@@ -1,4 +1,5 @@
 // discovery.k8s.io EndpointSlices: how standalone users (and Kubernetes) list a Service's endpoints.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Endpoint } from '@tidegate/ir';
 import { defineKind } from './kind-schema';
@@ -38,7 +39,19 @@ export const EndpointSliceKind = defineKind({
         }),
       )
       .nullish(),
-  }),
+  })
+    // An IPv4/IPv6 slice lists IP addresses; Envoy refuses anything else in a static cluster.
+    .superRefine((slice, ctx) => {
+      if (slice.addressType === 'FQDN') return;
+      const family = slice.addressType === 'IPv4' ? 4 : 6;
+      slice.endpoints?.forEach((ep, i) =>
+        ep.addresses.forEach((address, j) => {
+          if (isIP(address) !== family) {
+            ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'addresses', j], message: `${JSON.stringify(address.slice(0, 64))} is not an ${slice.addressType} address` });
+          }
+        }),
+      );
+    }),
 });
 
 /** The label that ties an EndpointSlice to its Service. */
